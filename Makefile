@@ -1,0 +1,37 @@
+# The two commands a new user runs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: install demo serve test lint bench-zone clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	mkdir -p var
+	$(BIN)/hitechzone migrate --noinput
+	$(BIN)/hitechzone seed_calendar
+	$(BIN)/hitechzone collectstatic --noinput --verbosity 0
+	$(BIN)/hitechzone load_demo --seed 42
+	@echo ""
+	@echo "hitechzone: http://127.0.0.1:$(PORT)/   (API docs: http://127.0.0.1:$(PORT)/api/v1/docs/)"
+	$(BIN)/gunicorn hitechzone.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/hitechzone makemigrations --check --dry-run
+	$(BIN)/hitechzone spectacular --validate --fail-on-warn --file /dev/null
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var

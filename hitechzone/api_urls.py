@@ -1,0 +1,30 @@
+"""REST API v1: one router for every module."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from hitechzone.accounts.api import MeView, TokenView
+from hitechzone.enterprises import api as enterprises_api
+from hitechzone.zone import api as zone_api
+
+router = DefaultRouter()
+router.register("brands", zone_api.BrandViewSet, basename="brand")
+router.register("blocks", zone_api.BlockViewSet, basename="block")
+router.register("functional-areas", zone_api.FunctionalAreaViewSet, basename="functional-area")
+router.register("departments", zone_api.DepartmentViewSet, basename="department")
+router.register("parcels", zone_api.ParcelViewSet, basename="parcel")
+router.register("industries", enterprises_api.IndustryViewSet, basename="industry")
+router.register("industry-chains", enterprises_api.IndustryChainViewSet, basename="industry-chain")
+router.register("enterprises", enterprises_api.EnterpriseViewSet, basename="enterprise")
+router.register("enterprise-indicators", enterprises_api.EnterpriseIndicatorViewSet, basename="enterprise-indicator")
+router.register("contacts", enterprises_api.ContactViewSet, basename="contact")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include(router.urls)),
+]

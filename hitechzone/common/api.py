@@ -1,0 +1,72 @@
+"""Pieces every module's API uses."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ScopedViewSetMixin:
+    """Start every queryset from ``Model.objects.for_user(user)``: another role's object answers 404."""
+
+    queryset: models.QuerySet
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        qs = self.queryset.model.objects.for_user(self.request.user)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs.order_by(*(self.queryset.query.order_by or self.queryset.model._meta.ordering or ["pk"]))
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class CodeOrIdRelatedField(serializers.RelatedField):
+    """A reference given by its code (``"gaoxin"``) or its numeric id; answered with the code."""
+
+    default_error_messages = {
+        "does_not_exist": _("No %(model)s has the code or id “%(value)s”."),
+        "invalid": _("Give a code or an id."),
+    }
+
+    def __init__(self, *, slug_field: str = "code", **kwargs):
+        self.slug_field = slug_field
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        text = str(data).strip()
+        lookup = {"pk": int(text)} if text.isdigit() else {self.slug_field: text}
+        try:
+            return queryset.get(**lookup)
+        except queryset.model.DoesNotExist:
+            self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=text)
+
+    def to_representation(self, value):
+        return getattr(value, self.slug_field)
+
+
+def code_or_id_q(field: str, value: str, slug_field: str = "code") -> models.Q:
+    """A condition on a related object given by code or id (``?brand=gaoxin``, ``?brand=3``, ``?brand=a,b``)."""
+    values = [v.strip() for v in value.split(",") if v.strip()]
+    ids = [int(v) for v in values if v.isdigit()]
+    codes = [v for v in values if not v.isdigit()]
+    return models.Q(**{f"{field}_id__in": ids}) | models.Q(**{f"{field}__{slug_field}__in": codes})

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommonConfig(AppConfig):
+    name = "hitechzone.common"
+    label = "common"
+    verbose_name = _("Common")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from hitechzone.demo.generator import PASSWORD, PERSONAS, load_demo
+
+
+class Command(BaseCommand):
+    help = _("Load the deterministic demo zone (idempotent: a second run adds nothing).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=42, help=_("random seed (same seed, same zone)"))
+        parser.add_argument("--quiet-logins", action="store_true", help=_("do not print the persona logins"))
+
+    def handle(self, *args, seed: int, quiet_logins: bool, **options):
+        report = load_demo(seed=seed)
+        if report.total:
+            for name, n in report.created.items():
+                self.stdout.write(f"  {name}: +{n}")
+            self.stdout.write(self.style.SUCCESS(_("Demo zone loaded (seed %(seed)s).") % {"seed": seed}))
+        else:
+            self.stdout.write(_("Demo zone already loaded: nothing added."))
+        if not quiet_logins:
+            self.stdout.write("")
+            self.stdout.write(_("Logins (password for all: %(password)s)") % {"password": PASSWORD})
+            for username, role, full_name in PERSONAS:
+                self.stdout.write(f"  {username:<10} {role.label!s:<18} {full_name}")

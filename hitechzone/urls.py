@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hitechzone.zone.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("enterprises/", include("hitechzone.enterprises.urls")),
+    path("zone/", include("hitechzone.zone.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("hitechzone.api_urls")),
+]

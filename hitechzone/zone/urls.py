@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "zone"
+urlpatterns = [
+    path("parcels/", views.parcels, name="parcels"),
+    path("departments/", views.departments, name="departments"),
+]

@@ -1,0 +1,66 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hitechzone.common.calendar import missing_next_year_warning
+
+from hitechzone.common.views import paginate
+
+from .api import ParcelFilter
+from .models import Brand, FunctionalArea, Parcel
+from .queries import brand_summary, departments_with_staff
+
+
+@login_required
+def home(request):
+    rows = brand_summary(request.user)
+    chart = {
+        "type": "bar",
+        "categories": [r["brand"].short_name or r["brand"].name for r in rows],
+        "series": [
+            {"name": str(_("Enterprises")), "data": [r["enterprises"] for r in rows]},
+            {"name": str(_("Above designated size")), "data": [r["above_scale"] for r in rows]},
+        ],
+        "links": [f"{reverse('enterprises:list')}?brand={r['brand'].code}" for r in rows],
+    }
+    warning = missing_next_year_warning(timezone.localdate()) if request.user.is_admin_role else None
+    return render(
+        request,
+        "zone/home.html",
+        {
+            "rows": rows,
+            "total_enterprises": sum(r["enterprises"] for r in rows),
+            "total_above": sum(r["above_scale"] for r in rows),
+            "total_mu": sum(r["area_mu"] for r in rows),
+            "chart": chart,
+            "calendar_warning": warning,
+        },
+    )
+
+
+@login_required
+def parcels(request):
+    qs = Parcel.objects.for_user(request.user).select_related("brand", "functional_area", "enterprise")
+    filtered = ParcelFilter(request.GET, queryset=qs).qs
+    page, query = paginate(request, filtered)
+    total_mu = filtered.aggregate(mu=Sum("area_mu"))["mu"] or 0
+    return render(
+        request,
+        "zone/parcels.html",
+        {
+            "page": page,
+            "query": query,
+            "total_mu": total_mu,
+            "brands": Brand.objects.for_user(request.user),
+            "areas": FunctionalArea.objects.for_user(request.user),
+            "land_uses": Parcel.LandUse.choices,
+        },
+    )
+
+
+@login_required
+def departments(request):
+    return render(request, "zone/departments.html", {"departments": departments_with_staff(request.user)})
