@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 
@@ -37,6 +39,7 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CodeOrIdRelatedField(serializers.RelatedField):
     """A reference given by its code (``"gaoxin"``) or its numeric id; answered with the code."""
 

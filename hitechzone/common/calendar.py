@@ -445,19 +445,25 @@ def _load(first: int, last: int) -> dict[int, _Year]:
     ):
         ensure_years(first, last)
         rows = year_rows()
-    stale = [year for year, _c, _s, revision in rows if year not in _cache or _cache[year].revision != revision]
+    entries: dict[int, _YearDays] = {}
+    stale: dict[int, uuid.UUID] = {}
+    for year, _c, _s, revision in rows:
+        cached = _cache.get(year)
+        if cached is not None and cached.revision == revision:
+            entries[year] = cached
+        else:
+            stale[year] = revision
     if stale:
         fetched: dict[int, list[int]] = {year: [] for year in stale}
         for year, day in (
-            CalendarDay.objects.filter(calendar_year_id__in=stale, is_working_day=True)
+            CalendarDay.objects.filter(calendar_year_id__in=list(stale), is_working_day=True)
             .order_by("date")
             .values_list("calendar_year_id", "date")
         ):
             fetched[year].append(day.toordinal())
-        for year, _c, _s, revision in rows:
-            if year in fetched:
-                _cache[year] = _YearDays(revision=revision, working=tuple(fetched[year]))
-    return {year: _Year(confirmed=confirmed, working=_cache[year].working) for year, confirmed, _s, _r in rows}
+        for year, revision in stale.items():
+            entries[year] = _cache[year] = _YearDays(revision=revision, working=tuple(fetched[year]))
+    return {year: _Year(confirmed=confirmed, working=entries[year].working) for year, confirmed, _s, _r in rows}
 
 
 def _result(value: T, loaded: Mapping[int, _Year], first_day: date, last_day: date) -> WorkingDayResult[T]:

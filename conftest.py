@@ -1,0 +1,93 @@
+"""Personas (Healthchecks' alice/bob/charlie): one user per role, two of each scoped role.
+
+``zone`` builds a small zone in which every "A can, B cannot" sentence has its A and B:
+enterprise A served by officer A, enterprise B served by officer B, department A and B.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+
+def pytest_configure(config):
+    """Tests render templates without a collectstatic first: plain static storage, served from the finders."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def zone(db):
+    from hitechzone.accounts.models import Role
+    from hitechzone.common import factories as f
+
+    brand_a = f.BrandFactory(code="gaoxin", name="高新技术产业开发区", short_name="高新区")
+    brand_b = f.BrandFactory(code="lvchan", name="绿色产业集聚区", short_name="绿色集聚区")
+    chain = f.ChainFactory(code="fluorine", name="氟化工")
+    dept_a, dept_b = f.DepartmentFactory(name="市经济和信息化局"), f.DepartmentFactory(name="市生态环境局")
+    ent_a = f.EnterpriseFactory(name="浙江甲方氟材料有限公司", brand=brand_a)
+    ent_a.chains.add(chain)
+    ent_b = f.EnterpriseFactory(name="浙江乙方硅业有限公司", brand=brand_b)
+    indicator_a = f.IndicatorFactory(enterprise=ent_a)
+    indicator_b = f.IndicatorFactory(enterprise=ent_b)
+    parcel_a = f.ParcelFactory(brand=brand_a, enterprise=ent_a)
+    parcel_b = f.ParcelFactory(brand=brand_b, enterprise=ent_b)
+    contact_a = f.ContactFactory(enterprise=ent_a)
+    contact_b = f.ContactFactory(enterprise=ent_b)
+
+    def user(username, role, **links):
+        return f.UserFactory(username=username, role=role, **links)
+
+    users = SimpleNamespace(
+        admin=user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
+        leader=user("leader", Role.LEADER),
+        dept_a=user("dept_a", Role.DEPARTMENT, department=dept_a),
+        dept_b=user("dept_b", Role.DEPARTMENT, department=dept_b),
+        officer_a=user("officer_a", Role.OFFICER),
+        officer_b=user("officer_b", Role.OFFICER),
+        expert_a=user("expert_a", Role.EXPERT),
+        expert_b=user("expert_b", Role.EXPERT),
+        ent_a=user("ent_a", Role.ENTERPRISE, enterprise=ent_a),
+        ent_b=user("ent_b", Role.ENTERPRISE, enterprise=ent_b),
+    )
+    f.AssignmentFactory(officer=users.officer_a, enterprise=ent_a)
+    f.AssignmentFactory(officer=users.officer_b, enterprise=ent_b)
+    return SimpleNamespace(
+        users=users,
+        brand_a=brand_a,
+        brand_b=brand_b,
+        chain=chain,
+        dept_a=dept_a,
+        dept_b=dept_b,
+        ent_a=ent_a,
+        ent_b=ent_b,
+        indicator_a=indicator_a,
+        indicator_b=indicator_b,
+        parcel_a=parcel_a,
+        parcel_b=parcel_b,
+        contact_a=contact_a,
+        contact_b=contact_b,
+    )
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """``api_as(user)``: an API client authenticated as that user (by token, as a real client would)."""
+    from rest_framework.authtoken.models import Token
+
+    def login(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api_client
+
+    return login
