@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from hitechzone.accounts.api import MeView, TokenView
+from hitechzone.common import audit_api
+from hitechzone.common import import_api
 from hitechzone.enterprises import api as enterprises_api
 from hitechzone.zone import api as zone_api
 
@@ -19,6 +21,9 @@ router.register("industry-chains", enterprises_api.IndustryChainViewSet, basenam
 router.register("enterprises", enterprises_api.EnterpriseViewSet, basename="enterprise")
 router.register("enterprise-indicators", enterprises_api.EnterpriseIndicatorViewSet, basename="enterprise-indicator")
 router.register("contacts", enterprises_api.ContactViewSet, basename="contact")
+router.register("audit", audit_api.AuditEventViewSet, basename="audit-event")
+router.register("imports", import_api.ImportViewSet, basename="import-batch")
+router.register("jobs", import_api.JobViewSet, basename="job")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("hitechzone.enterprises.urls")),
     path("zone/", include("hitechzone.zone.urls")),
+    path("audit/", include("hitechzone.common.audit_views")),
+    path("imports/", include("hitechzone.common.import_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hitechzone.api_urls")),
 ]

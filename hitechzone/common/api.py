@@ -7,6 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 
+MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -57,11 +59,14 @@ class CodeOrIdRelatedField(serializers.RelatedField):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("invalid")
         text = str(data).strip()
-        lookup = {"pk": int(text)} if text.isdigit() else {self.slug_field: text}
+        lookup = {"pk": int(text)} if text.isdecimal() else {self.slug_field: text}
         try:
             return queryset.get(**lookup)
         except queryset.model.DoesNotExist:
-            self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=text)
+            # Formatted here: DRF's ``fail()`` uses str.format, and this message is %-style (gettext python-format).
+            names = {"model": queryset.model._meta.verbose_name, "value": text}
+            message = self.error_messages["does_not_exist"] % names
+            raise serializers.ValidationError(message, code="does_not_exist") from None
 
     def to_representation(self, value):
         return getattr(value, self.slug_field)
@@ -70,6 +75,8 @@ class CodeOrIdRelatedField(serializers.RelatedField):
 def code_or_id_q(field: str, value: str, slug_field: str = "code") -> models.Q:
     """A condition on a related object given by code or id (``?brand=gaoxin``, ``?brand=3``, ``?brand=a,b``)."""
     values = [v.strip() for v in value.split(",") if v.strip()]
-    ids = [int(v) for v in values if v.isdigit()]
-    codes = [v for v in values if not v.isdigit()]
+    # isdecimal, not isdigit: int() refuses "²". An id beyond a BigAutoField's range matches nothing (and would
+    # overflow SQLite's INTEGER in an IN list).
+    ids = [n for n in (int(v) for v in values if v.isdecimal()) if n <= MAX_ID]
+    codes = [v for v in values if not v.isdecimal()]
     return models.Q(**{f"{field}_id__in": ids}) | models.Q(**{f"{field}__{slug_field}__in": codes})

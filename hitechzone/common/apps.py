@@ -7,3 +7,8 @@ class CommonConfig(AppConfig):
     label = "common"
     verbose_name = _("Common")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import audit
+
+        audit.register_defaults()

@@ -12,6 +12,8 @@ MODULES = (
     ("M0", _("Enterprises"), "enterprises:list", ALL - {Role.EXPERT}),
     ("M0", _("Parcels"), "zone:parcels", ALL - {Role.EXPERT}),
     ("M0", _("Departments"), "zone:departments", ALL),
+    ("M0", _("Audit trail"), "audit:list", {Role.ADMIN, Role.LEADER}),
+    ("M0", _("Imports"), "imports:list", frozenset({Role.ADMIN})),
     ("M1", _("Service officers"), "liaison:home", ALL),
     ("M2", _("Approval centre"), "approvals:home", ALL),
     ("M3", _("Projects"), "projects:home", ALL),

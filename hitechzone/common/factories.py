@@ -113,8 +113,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.ENTERPRISE
+
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # noqa: N805 — factory_boy passes the object first
+    def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])

@@ -10,8 +10,11 @@ that module (it keeps ``CalendarYear.revision`` in step with the days, which is 
 
 import uuid
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 #: The years the calendar accepts (the range ``chinese_calendar`` computes solar terms for).
@@ -108,3 +111,188 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         label = self.holiday_name or self.get_kind_display()
         return f"{self.date.isoformat()} {label}"
+
+
+# --- The audit trail -------------------------------------------------------------------------------------------
+
+
+class Source(models.TextChoices):
+    UI = "ui", _("Web UI")
+    API = "api", _("API")
+    ADMIN = "admin", _("Administration")
+    IMPORT = "import", _("Import")
+    SYSTEM = "system", _("System")
+
+
+class AuditQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Auditors are the administrators and the leaders; nobody else reads the whole trail."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.all() if user.sees_everything else self.none()
+
+
+class AuditEvent(models.Model):
+    """One create, update or delete: who, when, from where, which object, each field before and after.
+
+    Written by the audit machinery (``hitechzone.common.audit``) only; never edited or deleted, except by
+    the prune command for records older than the retention window.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    enterprise_id = models.BigIntegerField(_("enterprise"), null=True, blank=True)
+    batch = models.ForeignKey(
+        "common.ImportBatch",
+        verbose_name=_("import batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit trail")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_at"),
+            models.Index(fields=["user", "-at"], name="audit_user_at"),
+            models.Index(fields=["enterprise_id", "-at"], name="audit_enterprise_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise PermissionError("audit records cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit records cannot be deleted")
+
+
+# --- Imports and background jobs ---------------------------------------------------------------------------------
+
+
+class ImportBatch(models.Model):
+    """One workbook taken in (or refused): what, by whom, its hash, and what it did to the data."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be checked")
+        VALID = "valid", _("Checked, waiting for confirmation")
+        INVALID = "invalid", _("Refused: bad rows")
+        REFUSED = "refused", _("Refused: not a safe workbook")
+        WRITTEN = "written", _("Written")
+        DUPLICATE = "duplicate", _("Already imported")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=32)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.UI)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("message"), blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_bad = models.PositiveIntegerField(_("bad rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    upload = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
+    report = models.FileField(_("error report"), upload_to="imports/reports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        indexes = [models.Index(fields=["kind", "sha256", "status"], name="import_batch_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+
+
+class JobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.all() if user.is_admin_role else self.filter(user=user)
+
+
+class Job(models.Model):
+    """Background work is a row (NetBox's Job): status, progress, log, who started it, result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    log = models.TextField(_("log"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import batch"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["status", "created_at"], name="job_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -99,19 +99,17 @@ def load_structure(report: Report) -> None:
     ]
     _insert_missing(Brand, brands, "code", report, "brands")
     brand = {b.code: b for b in Brand.objects.all()}
-    _insert_missing(
-        Block, [Block(code=c, name=n, brand=brand[b]) for c, n, b in ref.BLOCKS], "code", report, "blocks"
-    )
+    _insert_missing(Block, [Block(code=c, name=n, brand=brand[b]) for c, n, b in ref.BLOCKS], "code", report, "blocks")
     areas = [
         FunctionalArea(code=c, name=n, brand=brand[b], sort_order=i) for i, (c, n, b) in enumerate(ref.FUNCTIONAL_AREAS)
     ]
     _insert_missing(FunctionalArea, areas, "code", report, "functional areas")
-    chains = [
-        IndustryChain(code=c[0], name=c[1], name_en=c[2], sort_order=i) for i, c in enumerate(ref.CHAINS)
-    ]
+    chains = [IndustryChain(code=c[0], name=c[1], name_en=c[2], sort_order=i) for i, c in enumerate(ref.CHAINS)]
     _insert_missing(IndustryChain, chains, "code", report, "industry chains")
     departments = [
-        Department(code=c, name=n, short_name=s, level=Department.Level.MUNICIPAL, sort_order=i, phone=f"0570-30{i:05d}")
+        Department(
+            code=c, name=n, short_name=s, level=Department.Level.MUNICIPAL, sort_order=i, phone=f"0570-30{i:05d}"
+        )
         for i, (c, n, s) in enumerate(ref.DEPARTMENTS)
     ]
     _insert_missing(Department, departments, "code", report, "departments")
@@ -280,9 +278,7 @@ def load_enterprises(rng: random.Random, report: Report) -> list[Plan]:
         )
     _insert_missing(Parcel, parcels, "code", report, "parcels")
 
-    indicators = [
-        EnterpriseIndicator(enterprise=ent[p.uscc], **row) for p in plans for row in rows_by_uscc[p.uscc]
-    ]
+    indicators = [EnterpriseIndicator(enterprise=ent[p.uscc], **row) for p in plans for row in rows_by_uscc[p.uscc]]
     before = EnterpriseIndicator.objects.count()
     EnterpriseIndicator.objects.bulk_create(indicators, ignore_conflicts=True, batch_size=500)
     report.add("yearly indicators", EnterpriseIndicator.objects.count() - before)
@@ -294,9 +290,13 @@ def load_enterprises(rng: random.Random, report: Report) -> list[Plan]:
         if e.pk in have_contacts:
             continue
         contacts.append(
-            Contact(enterprise=e, name=p.legal_rep, title="总经理", phone=f"139{rng.randrange(10**8):08d}", is_primary=True)
+            Contact(
+                enterprise=e, name=p.legal_rep, title="总经理", phone=f"139{rng.randrange(10**8):08d}", is_primary=True
+            )
         )
-        contacts.append(Contact(enterprise=e, name=person_name(rng), title="办公室主任", phone=f"0570-{rng.randrange(10**7):07d}"))
+        contacts.append(
+            Contact(enterprise=e, name=person_name(rng), title="办公室主任", phone=f"0570-{rng.randrange(10**7):07d}")
+        )
     Contact.objects.bulk_create(contacts)
     report.add("contacts", len(contacts))
     return plans
@@ -345,9 +345,7 @@ def load_people(rng: random.Random, plans: list[Plan], report: Report) -> None:
             # ent1 and ent2 are two different enterprises, served by officer1 and officer2 respectively.
             links["enterprise"] = eligible[int(username[-1]) - 1]
         users.append(_user(username, role, full_name, **links))
-    users += [
-        _user(f"officer{n}", Role.OFFICER, f"店小二 {person_name(rng)}") for n in range(3, OFFICER_COUNT + 1)
-    ]
+    users += [_user(f"officer{n}", Role.OFFICER, f"店小二 {person_name(rng)}") for n in range(3, OFFICER_COUNT + 1)]
     _insert_missing(User, users, "username", report, "users")
 
     # Every eligible enterprise (output ≥ 5 million yuan) gets exactly one officer; chains stay together.

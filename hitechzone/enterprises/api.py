@@ -120,8 +120,10 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("enterprise_id"))
 
     def filter_industry(self, queryset, name, value):
-        codes = Industry.objects.filter(Q(code=value) | Q(parent_id=value) | Q(parent__parent_id=value)).values("code")
-        return queryset.filter(Q(industry_id__startswith=value) | Q(industry_id__in=codes))
+        # A section (门类, a letter) is not a prefix of its codes: take its divisions, groups and classes.
+        below = Q(parent_id=value) | Q(parent__parent_id=value) | Q(parent__parent__parent_id=value)
+        codes = Industry.objects.filter(Q(code=value) | below).values("code")
+        return queryset.filter(Q(industry__code__startswith=value) | Q(industry_id__in=codes))
 
 
 class EnterpriseViewSet(ScopedModelViewSet):

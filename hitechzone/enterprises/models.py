@@ -109,9 +109,7 @@ class Enterprise(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         EXITED = "exited", _("Exited")
 
-    uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
-    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     name = models.CharField(_("name"), max_length=128, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
     industry = models.ForeignKey(

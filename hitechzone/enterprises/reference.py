@@ -11,7 +11,7 @@ def industry_rows() -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def load_industries(Industry) -> int:  # noqa: N803 — the model class (a historical one in migrations)
+def load_industries(Industry) -> int:
     """Insert or update every code of the table, parents first. Returns the number of codes."""
     rows = industry_rows()
     existing = set(Industry.objects.values_list("code", flat=True))

@@ -91,9 +91,7 @@ def problems(code: str) -> list[UsccProblem]:
         )
     if not code[2:8].isdigit():
         found.append(
-            UsccProblem(
-                "division", _("Characters 3–8, the administrative division code, must be six digits.")
-            )
+            UsccProblem("division", _("Characters 3–8, the administrative division code, must be six digits."))
         )
     expected_org = org_check_char(code[8:16]) if code[8:16].isalnum() else None
     if expected_org != code[16]:

@@ -2,18 +2,35 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import paginate
 from hitechzone.zone.models import Brand, FunctionalArea
 
-from .models import IndustryChain
+from .intake import EnterpriseKind, IndicatorKind
+from .models import EnterpriseIndicator, IndustryChain
 from .queries import enterprise_detail, enterprise_list
+
+
+def _export(kind, rows, file_name: str):
+    return xlsx_response(
+        file_name,
+        [(str(kind.label), [c.header for c in kind.columns], rows)],
+        widths={str(kind.label): [c.width for c in kind.columns]},
+    )
 
 
 @login_required
 def enterprise_index(request):
-    page, query = paginate(request, enterprise_list(request.user, request.GET))
+    enterprises = enterprise_list(request.user, request.GET)
+    if request.GET.get("export") == "xlsx":
+        kind = EnterpriseKind()
+        return _export(
+            kind, kind.export_rows(enterprises.select_related("block")), f"企业名录-{timezone.localdate():%Y%m%d}.xlsx"
+        )
+    page, query = paginate(request, enterprises)
     return render(
         request,
         "enterprises/list.html",
@@ -23,8 +40,23 @@ def enterprise_index(request):
             "brands": Brand.objects.for_user(request.user),
             "areas": FunctionalArea.objects.for_user(request.user),
             "chains": IndustryChain.objects.for_user(request.user),
+            "indicator_years": EnterpriseIndicator.objects.for_user(request.user)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()[:6],
         },
     )
+
+
+@login_required
+def indicator_export(request):
+    """The yearly indicators the user may see, in the import template's format (export → import round-trips)."""
+    kind = IndicatorKind()
+    qs = EnterpriseIndicator.objects.for_user(request.user)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    return _export(kind, kind.export_rows(qs), f"企业年度指标-{year or '全部'}.xlsx")
 
 
 def _per_mu(value, land_mu):

@@ -49,7 +49,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("officer assignments")
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise"], condition=models.Q(ended_on__isnull=True), name="one_open_assignment_per_enterprise"
+                fields=["enterprise"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_assignment_per_enterprise",
             ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),

@@ -41,9 +41,7 @@ class ParcelSerializer(serializers.ModelSerializer):
     brand = CodeOrIdRelatedField(queryset=Brand.objects.all())
     block = CodeOrIdRelatedField(queryset=Block.objects.all(), required=False, allow_null=True)
     functional_area = CodeOrIdRelatedField(queryset=FunctionalArea.objects.all(), required=False, allow_null=True)
-    enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.all(), required=False, allow_null=True
-    )
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
     area_mu = serializers.DecimalField(max_digits=12, decimal_places=4, required=False)
     area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
@@ -107,7 +105,9 @@ class ParcelFilter(django_filters.FilterSet):
         return queryset.filter(code_or_id_q("functional_area", value))
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(enterprise__name__icontains=value))
+        return queryset.filter(
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(enterprise__name__icontains=value)
+        )
 
 
 class BrandViewSet(ScopedModelViewSet):
@@ -138,4 +138,3 @@ class ParcelViewSet(ScopedModelViewSet):
     serializer_class = ParcelSerializer
     filterset_class = ParcelFilter
     select_related = ("brand", "block", "functional_area", "enterprise")
-

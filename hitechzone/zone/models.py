@@ -187,12 +187,21 @@ class Parcel(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args, **kwargs) -> None:
+        self.fill_areas()
+        super().save(*args, **kwargs)
+
     def fill_areas(self) -> None:
         """Derive the missing unit from the one given."""
         if self.area_mu is None and self.area_m2 is not None:
             self.area_mu = m2_to_mu(self.area_m2)
         elif self.area_m2 is None and self.area_mu is not None:
             self.area_m2 = mu_to_m2(self.area_mu)
+
+    def clean_fields(self, exclude=None) -> None:
+        # One of the two areas is enough: fill the other before the fields are checked for null.
+        self.fill_areas()
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         super().clean()
@@ -208,7 +217,3 @@ class Parcel(models.Model):
             )
         if self.block_id and self.brand_id and self.block.brand_id != self.brand_id:
             raise ValidationError({"block": _("The block belongs to another brand.")})
-
-    def save(self, *args, **kwargs) -> None:
-        self.fill_areas()
-        super().save(*args, **kwargs)

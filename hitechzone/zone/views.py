@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hitechzone.common.calendar import missing_next_year_warning
-
+from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import paginate
 
 from .api import ParcelFilter
+from .intake import ParcelKind
 from .models import Brand, FunctionalArea, Parcel
 from .queries import brand_summary, departments_with_staff
 
@@ -45,6 +46,12 @@ def home(request):
 def parcels(request):
     qs = Parcel.objects.for_user(request.user).select_related("brand", "functional_area", "enterprise")
     filtered = ParcelFilter(request.GET, queryset=qs).qs
+    if request.GET.get("export") == "xlsx":
+        kind = ParcelKind()
+        return xlsx_response(
+            f"地块-{timezone.localdate():%Y%m%d}.xlsx",
+            [(str(kind.label), [c.header for c in kind.columns], kind.export_rows(filtered.select_related("block")))],
+        )
     page, query = paginate(request, filtered)
     total_mu = filtered.aggregate(mu=Sum("area_mu"))["mu"] or 0
     return render(
@@ -63,4 +70,9 @@ def parcels(request):
 
 @login_required
 def departments(request):
-    return render(request, "zone/departments.html", {"departments": departments_with_staff(request.user)})
+    rows = departments_with_staff(request.user)
+    if request.GET.get("export") == "xlsx":
+        headers = [_("Department"), _("Short name"), _("Level"), _("Phone"), _("Staff on the platform")]
+        data = ([d.name, d.short_name, d.get_level_display(), d.phone, d.staff_count] for d in rows)
+        return xlsx_response(f"部门-{timezone.localdate():%Y%m%d}.xlsx", [(_("Departments"), headers, data)])
+    return render(request, "zone/departments.html", {"departments": rows})

@@ -1,0 +1,584 @@
+"""The audit trail: who changed what, when, from where, each field before and after.
+
+Every ``save()`` and ``delete()`` of a registered model — from a page, the API, the admin, an import or the
+shell — writes one :class:`~hitechzone.common.models.AuditEvent` through the model signals connected here.
+Where a write came from is the *audit context*: :class:`~hitechzone.common.middleware.AuditMiddleware` opens
+one per request (source ``ui``, ``api`` or ``admin``), an import opens one with its batch, and a write outside
+any context (shell, management command, demo load) is recorded as ``system`` with no user.
+
+Bulk writes (``bulk_create``, ``QuerySet.update()``) send no signals: whoever makes them records them with
+:func:`bulk_events`, building each record's changes with :func:`snapshot` and :func:`diff`.
+
+Public API::
+
+    audit_context(*, user=None, source, batch=None, request=None)   # context manager
+    current() -> AuditContext | None
+    register(model, *, exclude=..., masked=(), enterprise=..., m2m=None)
+    register_defaults()                                              # called by CommonConfig.ready()
+    AUDITED_MODELS: dict[type[Model], Registration]
+    snapshot(obj) -> dict
+    diff(before: dict | None, after: dict | None) -> dict
+    bulk_events(*, model, rows, user, source, batch=None) -> int
+    describe(event) -> list[Change]                                 # for templates
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import AuditEvent, Source
+
+MASK = "***"
+BULK_BATCH_SIZE = 2000
+DEFAULT_EXCLUDE = ("updated_at", "created_at")
+
+
+# --- The context ------------------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class AuditContext:
+    """Where the writes made inside an ``audit_context`` come from."""
+
+    source: str
+    user: Any = None
+    batch: Any = None
+    request: Any = None
+
+    def resolve_user(self):
+        """The acting user, read at write time.
+
+        DRF authenticates a token inside the view, after the middleware ran; its ``Request.user`` setter also
+        sets the Django request's ``user``, so reading the Django request here finds the token's user.
+        """
+        if self.user is not None:
+            return self.user
+        user = getattr(self.request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user
+        return None
+
+
+_context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)
+# The last event this thread wrote, and the context it wrote it in: a many-to-many change that follows a save of
+# the same object (a service's save() then chains.set(), or set()'s own remove() then add()) joins that event.
+_last_event: ContextVar[tuple[AuditEvent, AuditContext | None] | None] = ContextVar("audit_last_event", default=None)
+
+
+@contextlib.contextmanager
+def audit_context(*, user=None, source: str, batch=None, request=None) -> Iterator[AuditContext]:
+    """Attribute the writes made inside the block to ``user`` (or the request's user) and ``source``."""
+    context = AuditContext(source=str(source), user=user, batch=batch, request=request)
+    token = _context.set(context)
+    last_token = _last_event.set(None)
+    try:
+        yield context
+    finally:
+        _last_event.reset(last_token)
+        _context.reset(token)
+
+
+def current() -> AuditContext | None:
+    """The active audit context, or ``None`` outside any (such writes are recorded as ``system``)."""
+    return _context.get()
+
+
+# --- The registry -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    model: type[models.Model]
+    fields: tuple[models.Field, ...]
+    masked: frozenset[str]
+    enterprise: Callable[[models.Model], int | None]
+    m2m: dict[str, str] = field(default_factory=dict)  # field name → attribute of the related object recorded
+
+    def fields_for(self, update_fields) -> tuple[models.Field, ...]:
+        if update_fields is None:
+            return self.fields
+        wanted = set(update_fields)
+        return tuple(f for f in self.fields if f.name in wanted or f.attname in wanted)
+
+    def enterprise_id(self, obj) -> int | None:
+        try:
+            return self.enterprise(obj)
+        except ObjectDoesNotExist:
+            return None
+
+
+@dataclass(frozen=True)
+class _ManyToMany:
+    registration: Registration
+    name: str  # the field's name on the registered model
+    label: str  # the related object's attribute recorded (its code)
+    source: str  # the through model's FK to the registered model
+    target: str  # the through model's FK to the related model
+
+
+AUDITED_MODELS: dict[type[models.Model], Registration] = {}
+_THROUGH: dict[type[models.Model], _ManyToMany] = {}
+
+
+def _own_enterprise(obj) -> int | None:
+    return obj.enterprise_id
+
+
+def register(
+    model: type[models.Model],
+    *,
+    exclude: Iterable[str] = DEFAULT_EXCLUDE,
+    masked: Iterable[str] = (),
+    enterprise: Callable[[models.Model], int | None] = _own_enterprise,
+    m2m: dict[str, str] | None = None,
+) -> Registration:
+    """Audit every save and delete of ``model``.
+
+    ``exclude``: fields never recorded. ``masked``: fields recorded as ``"***"`` (a change shows, its value
+    does not). ``enterprise(obj)``: the enterprise whose history shows the object's events. ``m2m``: many-to-many
+    fields recorded as the sorted list of an attribute of the related objects (``{"chains": "code"}``).
+    """
+    excluded = set(exclude)
+    fields = tuple(
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in excluded and not (f.primary_key and f.auto_created)
+    )
+    registration = Registration(
+        model=model, fields=fields, masked=frozenset(masked), enterprise=enterprise, m2m=dict(m2m or {})
+    )
+    AUDITED_MODELS[model] = registration
+    uid = f"audit:{model._meta.label_lower}"
+    pre_save.connect(_pre_save, sender=model, dispatch_uid=uid)
+    post_save.connect(_post_save, sender=model, dispatch_uid=uid)
+    post_delete.connect(_post_delete, sender=model, dispatch_uid=uid)
+    for name, label in registration.m2m.items():
+        relation = model._meta.get_field(name)
+        through = relation.remote_field.through
+        _THROUGH[through] = _ManyToMany(
+            registration=registration,
+            name=name,
+            label=label,
+            source=relation.m2m_field_name(),
+            target=relation.m2m_reverse_field_name(),
+        )
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.{name}")
+    return registration
+
+
+def register_defaults() -> None:
+    """The models of M0 whose every change is audited (called once, from ``CommonConfig.ready()``)."""
+    from hitechzone.accounts.models import User
+    from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator, IndustryChain
+    from hitechzone.liaison.models import Assignment
+    from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
+
+    from .models import CalendarYear
+
+    def nobody(obj) -> None:
+        return None
+
+    for model in (Brand, Block, FunctionalArea, Department, IndustryChain):
+        register(model, enterprise=nobody)
+    register(CalendarYear, exclude=("updated_at", "revision"), enterprise=nobody)
+    register(Parcel)
+    register(Enterprise, enterprise=lambda obj: obj.pk, m2m={"chains": "code"})
+    register(Contact)
+    register(EnterpriseIndicator)
+    register(Assignment)
+    # An account is not part of its enterprise's history; the password hash is never copied.
+    register(User, exclude=("last_login",), masked=("password",), enterprise=nobody)
+
+
+# --- Values -----------------------------------------------------------------------------------------------------
+
+
+class _Secret(str):
+    """A masked field's value inside a snapshot: compared like the value, written by :func:`diff` as ``***``."""
+
+    __slots__ = ()
+
+
+def _secret(value) -> _Secret | None:
+    if value in (None, ""):
+        return None
+    return _Secret(hashlib.sha256(str(value).encode()).hexdigest())
+
+
+def _plain(model_field: models.Field, value):
+    """A field's value as JSON: Decimal → str (at the field's places), dates → ISO 8601, FK → the raw id."""
+    if value is None:
+        return None
+    if isinstance(model_field, models.FileField):
+        return getattr(value, "name", value) or ""
+    try:
+        value = model_field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return str(value)
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        places = getattr(model_field, "decimal_places", None)
+        if places is not None and value.is_finite():
+            with contextlib.suppress(InvalidOperation):
+                value = value.quantize(Decimal(1).scaleb(-places))
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(dt.UTC)
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+def _snapshot(registration: Registration, obj, fields: Iterable[models.Field]) -> dict:
+    values = {}
+    for model_field in fields:
+        raw = getattr(obj, model_field.attname)
+        if model_field.name in registration.masked:
+            values[model_field.name] = _secret(raw)
+        else:
+            values[model_field.name] = _plain(model_field, raw)
+    return values
+
+
+def _registration(model: type[models.Model]) -> Registration:
+    registration = AUDITED_MODELS.get(model)
+    if registration is None:
+        registration = Registration(
+            model=model,
+            fields=tuple(f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)),
+            masked=frozenset(),
+            enterprise=lambda obj: None,
+        )
+    return registration
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The object's recorded fields as JSON-safe values, keyed by field name; feed two of them to :func:`diff`."""
+    registration = _registration(type(obj))
+    return _snapshot(registration, obj, registration.fields)
+
+
+def _shown(value):
+    if isinstance(value, _Secret):
+        return MASK
+    return value
+
+
+def diff(before: dict | None, after: dict | None) -> dict:
+    """``{field: [before, after]}``.
+
+    ``diff(None, after)``: a creation, every field ``[None, value]``. ``diff(before, None)``: a deletion, every
+    field ``[value, None]``. Otherwise only the fields whose value changed. Masked values come out as ``"***"``.
+    """
+    if before is None and after is None:
+        return {}
+    if before is None:
+        return {name: [None, _shown(value)] for name, value in after.items()}
+    if after is None:
+        return {name: [_shown(value), None] for name, value in before.items()}
+    changes = {}
+    for name in dict.fromkeys([*before, *after]):
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            changes[name] = [_shown(old), _shown(new)]
+    return changes
+
+
+# --- Writing events ---------------------------------------------------------------------------------------------
+
+
+def _repr(obj) -> str:
+    try:
+        text = str(obj)
+    except ObjectDoesNotExist:  # a related object the text needs is not there (e.g. loaddata, cascades)
+        text = f"{obj._meta.verbose_name} #{obj.pk}"
+    return text[:200]
+
+
+def _is_user(obj) -> bool:
+    return obj._meta.label_lower == settings.AUTH_USER_MODEL.lower()
+
+
+def _who(context: AuditContext | None) -> tuple[int | None, str]:
+    user = context.resolve_user() if context is not None else None
+    if user is None:
+        return None, ""
+    return user.pk, user.get_username()[:150]
+
+
+def _write(obj, *, action: str, changes: dict, registration: Registration, using: str) -> AuditEvent:
+    context = current()
+    user_id, username = _who(context)
+    if action == AuditEvent.Action.DELETE and user_id is not None and obj.pk == user_id and _is_user(obj):
+        user_id = None  # a user deleting their own account: the row the foreign key would point to is gone
+    event = AuditEvent(
+        user_id=user_id,
+        username=username,
+        source=context.source if context is not None else Source.SYSTEM,
+        action=action,
+        content_type=ContentType.objects.db_manager(using).get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=_repr(obj),
+        changes=changes,
+        enterprise_id=registration.enterprise_id(obj),
+        batch=context.batch if context is not None else None,
+    )
+    event.save(using=using)
+    _last_event.set((event, context))
+    return event
+
+
+# --- Signal handlers --------------------------------------------------------------------------------------------
+
+_SKIP = object()  # pre_save found nothing to record (only excluded fields are saved)
+
+
+def _pre_save(sender, instance, raw=False, using="default", update_fields=None, **kwargs) -> None:
+    registration = AUDITED_MODELS[sender]
+    fields = registration.fields_for(update_fields)
+    if not fields:
+        instance._audit_before = _SKIP
+        return
+    if instance.pk is None:
+        instance._audit_before = None
+        return
+    row = sender._base_manager.using(using).filter(pk=instance.pk).values(*(f.attname for f in fields)).first()
+    if row is None:
+        instance._audit_before = None
+        return
+    before = {}
+    for model_field in fields:
+        raw_value = row[model_field.attname]
+        if model_field.name in registration.masked:
+            before[model_field.name] = _secret(raw_value)
+        else:
+            before[model_field.name] = _plain(model_field, raw_value)
+    instance._audit_before = before
+
+
+def _post_save(sender, instance, created, raw=False, using="default", update_fields=None, **kwargs) -> None:
+    registration = AUDITED_MODELS[sender]
+    before = instance.__dict__.pop("_audit_before", None)
+    if before is _SKIP:
+        return
+    after = _snapshot(registration, instance, registration.fields_for(update_fields))
+    if created or before is None:
+        _write(instance, action=AuditEvent.Action.CREATE, changes=diff(None, after), registration=registration, using=using)
+        return
+    changes = diff(before, after)
+    if changes:
+        _write(instance, action=AuditEvent.Action.UPDATE, changes=changes, registration=registration, using=using)
+
+
+def _post_delete(sender, instance, using="default", **kwargs) -> None:
+    registration = AUDITED_MODELS[sender]
+    before = _snapshot(registration, instance, registration.fields)
+    _write(instance, action=AuditEvent.Action.DELETE, changes=diff(before, None), registration=registration, using=using)
+
+
+def _m2m_labels(relation: _ManyToMany, source_ids: Iterable, using: str) -> dict[Any, list]:
+    """``{source id: sorted labels}`` of the registered objects' related objects, in one query."""
+    source_ids = list(source_ids)
+    labels: dict[Any, list] = {pk: [] for pk in source_ids}
+    if not source_ids:
+        return labels
+    through = relation.registration.model._meta.get_field(relation.name).remote_field.through
+    rows = (
+        through._base_manager.using(using)
+        .filter(**{f"{relation.source}_id__in": source_ids})
+        .values_list(f"{relation.source}_id", f"{relation.target}__{relation.label}")
+    )
+    for pk, label in rows:
+        labels.setdefault(pk, []).append(label)
+    return {pk: sorted(values, key=str) for pk, values in labels.items()}
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, using="default", **kwargs) -> None:
+    relation = _THROUGH[sender]
+    stage, _sep, kind = action.partition("_")
+    pending = instance.__dict__.setdefault("_audit_m2m", {})
+    key = (sender, kind)
+    if stage == "pre":
+        if not reverse:
+            if kind != "clear" and not pk_set:
+                return
+            source_ids = [instance.pk]
+        elif kind == "clear":
+            through = sender._base_manager.using(using)
+            source_ids = list(
+                through.filter(**{f"{relation.target}_id": instance.pk}).values_list(f"{relation.source}_id", flat=True)
+            )
+        else:
+            source_ids = list(pk_set or ())
+        if source_ids:
+            pending[key] = _m2m_labels(relation, source_ids, using)
+        return
+    before = pending.pop(key, None)
+    if not before:
+        return
+    after = _m2m_labels(relation, before, using)
+    changed = [pk for pk in before if before[pk] != after.get(pk, [])]
+    if not changed:
+        return
+    registration = relation.registration
+    if reverse:
+        objects = registration.model._base_manager.using(using).in_bulk(changed)
+    else:
+        objects = {instance.pk: instance}
+    for pk in changed:
+        obj = objects.get(pk)
+        if obj is not None:
+            _record_m2m(obj, relation, before[pk], after.get(pk, []), using=using)
+
+
+def _record_m2m(obj, relation: _ManyToMany, before: list, after: list, *, using: str) -> None:
+    """Join the object's event written just before in the same context, or write a new one."""
+    registration = relation.registration
+    last = _last_event.get()
+    context = current()
+    if last is not None:
+        event, last_context = last
+        if (
+            last_context is context
+            and event.action != AuditEvent.Action.DELETE
+            and event.object_id == str(obj.pk)
+            and event.content_type_id == ContentType.objects.db_manager(using).get_for_model(type(obj)).pk
+        ):
+            changes = dict(event.changes)
+            if relation.name in changes:
+                first = changes[relation.name][0]
+            else:
+                first = None if event.action == AuditEvent.Action.CREATE else before
+            if first == after and event.action != AuditEvent.Action.CREATE:
+                changes.pop(relation.name, None)
+            else:
+                changes[relation.name] = [first, after]
+            event.changes = changes
+            if changes:
+                updated = AuditEvent.objects.using(using).filter(pk=event.pk).update(changes=changes)
+            else:
+                updated = AuditEvent.objects.using(using).filter(pk=event.pk)._raw_delete(using)
+                _last_event.set(None)
+            if updated:
+                return
+    _write(obj, action=AuditEvent.Action.UPDATE, changes={relation.name: [before, after]}, registration=registration, using=using)
+
+
+# --- Bulk writes ------------------------------------------------------------------------------------------------
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def bulk_events(
+    *,
+    model: type[models.Model],
+    rows: Iterable[tuple[str, str, int | None, str, dict]],
+    user,
+    source: str,
+    batch=None,
+) -> int:
+    """Record many changes of ``model`` at once: ``rows`` of ``(object_id, object_repr, enterprise_id, action,
+    changes)``, written in batches of 2000. Returns how many records were written."""
+    content_type = ContentType.objects.get_for_model(model)
+    at = timezone.now()
+    user_id = getattr(user, "pk", None)
+    username = user.get_username()[:150] if user is not None else ""
+    written = 0
+    for chunk in _chunks(rows, BULK_BATCH_SIZE):
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=at,
+                    user_id=user_id,
+                    username=username,
+                    source=str(source),
+                    action=str(action),
+                    content_type=content_type,
+                    object_id=str(object_id),
+                    object_repr=str(object_repr)[:200],
+                    changes=changes,
+                    enterprise_id=enterprise_id,
+                    batch=batch,
+                )
+                for object_id, object_repr, enterprise_id, action, changes in chunk
+            ]
+        )
+        written += len(chunk)
+    _last_event.set(None)
+    return written
+
+
+# --- Reading events ---------------------------------------------------------------------------------------------
+
+
+class Change(NamedTuple):
+    name: str
+    label: str
+    before: str
+    after: str
+
+
+def _display(model_field: models.Field | None, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    choices = getattr(model_field, "flatchoices", None) if model_field is not None else None
+    if choices:
+        for choice, label in choices:
+            if str(choice) == str(value):
+                return f"{label}"
+    return str(value)
+
+
+def describe(event: AuditEvent) -> list[Change]:
+    """The event's changes as rows "label: before → after", labels and choices in the user's language."""
+    model = event.content_type.model_class() if event.content_type_id else None
+    rows = []
+    for name, pair in (event.changes or {}).items():
+        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        model_field = None
+        label = name
+        if model is not None:
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:  # an attname (``enterprise_id``, from an import) or a field since removed
+                model_field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
+            if model_field is not None:
+                label = str(getattr(model_field, "verbose_name", name))
+        rows.append(Change(name, label, _display(model_field, before), _display(model_field, after)))
+    return rows
