@@ -5,8 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from hitechzone.accounts.api import MeView, TokenView
-from hitechzone.common import audit_api
-from hitechzone.common import import_api
+from hitechzone.common import audit_api, import_api
 from hitechzone.enterprises import api as enterprises_api
 from hitechzone.zone import api as zone_api
 

@@ -12,12 +12,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.utils import formats, timezone
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import calendar
-from .models import CalendarDay, CalendarYear
+from . import audit, calendar
+from .models import AuditEvent, CalendarDay, CalendarYear
 
 _DATE = r"\d{4}-\d{1,2}-\d{1,2}"
 _LINE = re.compile(rf"^(?P<first>{_DATE})(?:\s*(?:\.\.|~|～|至)\s*(?P<last>{_DATE}))?(?:\s+(?P<name>.*))?$")
@@ -169,6 +170,15 @@ class CalendarDayInline(admin.TabularInline):
         return False
 
 
+def _set_confirmed(queryset, confirmed: bool) -> int:
+    """Flag the years one save at a time (a queryset update would bypass the audit trail)."""
+    years = list(queryset)
+    for calendar_year in years:
+        calendar_year.confirmed = confirmed
+        calendar_year.save(update_fields=["confirmed", "updated_at"])
+    return len(years)
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     form = CalendarYearForm
@@ -216,7 +226,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark the selected years as confirmed"), permissions=["change"])
     def mark_confirmed(self, request, queryset) -> None:
-        count = queryset.update(confirmed=True, updated_at=timezone.now())
+        count = _set_confirmed(queryset, True)
         self.message_user(
             request,
             ngettext("%(count)d year marked as confirmed.", "%(count)d years marked as confirmed.", count)
@@ -226,7 +236,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark the selected years as not confirmed"), permissions=["change"])
     def mark_unconfirmed(self, request, queryset) -> None:
-        count = queryset.update(confirmed=False, updated_at=timezone.now())
+        count = _set_confirmed(queryset, False)
         self.message_user(
             request,
             ngettext("%(count)d year marked as not confirmed.", "%(count)d years marked as not confirmed.", count)
@@ -263,6 +273,54 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"))
     def weekday(self, obj: CalendarDay) -> str:
         return formats.date_format(obj.date, "l")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- The audit trail: read-only ---------------------------------------------------------------------------------
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Audit records can be read here, never added, changed or deleted."""
+
+    list_display = ["at", "username", "source", "action", "content_type", "object_repr", "batch"]
+    list_filter = ["source", "action", "content_type"]
+    search_fields = ["object_repr", "username"]
+    date_hierarchy = "at"
+    list_select_related = ["content_type", "batch"]
+    fields = [
+        "at",
+        "username",
+        "user",
+        "source",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "enterprise_id",
+        "batch",
+        "change_list",
+    ]
+    readonly_fields = fields
+    actions = None
+
+    @admin.display(description=_("changes"))
+    def change_list(self, obj: AuditEvent) -> str:
+        rows = [(c.label, c.before, c.after) for c in audit.describe(obj)]
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul class='audit-changes'>{}</ul>",
+            format_html_join("", "<li>{}: {} → {}</li>", rows),
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -19,7 +19,7 @@ Public API::
     snapshot(obj) -> dict
     diff(before: dict | None, after: dict | None) -> dict
     bulk_events(*, model, rows, user, source, batch=None) -> int
-    describe(event) -> list[Change]                                 # for templates
+    describe(event) -> list[Change]; entries(events) -> list[Entry]  # for pages
 """
 
 from __future__ import annotations
@@ -156,9 +156,7 @@ def register(
     """
     excluded = set(exclude)
     fields = tuple(
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in excluded and not (f.primary_key and f.auto_created)
+        f for f in model._meta.concrete_fields if f.name not in excluded and not (f.primary_key and f.auto_created)
     )
     registration = Registration(
         model=model, fields=fields, masked=frozenset(masked), enterprise=enterprise, m2m=dict(m2m or {})
@@ -386,17 +384,17 @@ def _post_save(sender, instance, created, raw=False, using="default", update_fie
         return
     after = _snapshot(registration, instance, registration.fields_for(update_fields))
     if created or before is None:
-        _write(instance, action=AuditEvent.Action.CREATE, changes=diff(None, after), registration=registration, using=using)
-        return
-    changes = diff(before, after)
-    if changes:
-        _write(instance, action=AuditEvent.Action.UPDATE, changes=changes, registration=registration, using=using)
+        action, changes = AuditEvent.Action.CREATE, diff(None, after)
+    else:
+        action, changes = AuditEvent.Action.UPDATE, diff(before, after)
+    if changes or action == AuditEvent.Action.CREATE:
+        _write(instance, action=action, changes=changes, registration=registration, using=using)
 
 
 def _post_delete(sender, instance, using="default", **kwargs) -> None:
     registration = AUDITED_MODELS[sender]
-    before = _snapshot(registration, instance, registration.fields)
-    _write(instance, action=AuditEvent.Action.DELETE, changes=diff(before, None), registration=registration, using=using)
+    changes = diff(_snapshot(registration, instance, registration.fields), None)
+    _write(instance, action=AuditEvent.Action.DELETE, changes=changes, registration=registration, using=using)
 
 
 def _m2m_labels(relation: _ManyToMany, source_ids: Iterable, using: str) -> dict[Any, list]:
@@ -444,10 +442,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, using="defaul
     if not changed:
         return
     registration = relation.registration
-    if reverse:
-        objects = registration.model._base_manager.using(using).in_bulk(changed)
-    else:
-        objects = {instance.pk: instance}
+    objects = registration.model._base_manager.using(using).in_bulk(changed) if reverse else {instance.pk: instance}
     for pk in changed:
         obj = objects.get(pk)
         if obj is not None:
@@ -484,7 +479,8 @@ def _record_m2m(obj, relation: _ManyToMany, before: list, after: list, *, using:
                 _last_event.set(None)
             if updated:
                 return
-    _write(obj, action=AuditEvent.Action.UPDATE, changes={relation.name: [before, after]}, registration=registration, using=using)
+    changes = {relation.name: [before, after]}
+    _write(obj, action=AuditEvent.Action.UPDATE, changes=changes, registration=registration, using=using)
 
 
 # --- Bulk writes ------------------------------------------------------------------------------------------------
@@ -550,6 +546,14 @@ class Change(NamedTuple):
     after: str
 
 
+class Entry(NamedTuple):
+    """An event as a page shows it: the record, its object type's name, its changes."""
+
+    event: AuditEvent
+    type_label: str
+    changes: list[Change]
+
+
 def _display(model_field: models.Field | None, value) -> str:
     if value is None or value == "":
         return "—"
@@ -570,7 +574,7 @@ def describe(event: AuditEvent) -> list[Change]:
     model = event.content_type.model_class() if event.content_type_id else None
     rows = []
     for name, pair in (event.changes or {}).items():
-        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         model_field = None
         label = name
         if model is not None:
@@ -582,3 +586,13 @@ def describe(event: AuditEvent) -> list[Change]:
                 label = str(getattr(model_field, "verbose_name", name))
         rows.append(Change(name, label, _display(model_field, before), _display(model_field, after)))
     return rows
+
+
+def entries(events: Iterable[AuditEvent]) -> list[Entry]:
+    """:func:`describe` each event (select ``content_type`` with them: this runs no query)."""
+    result = []
+    for event in events:
+        model = event.content_type.model_class()
+        type_label = str(model._meta.verbose_name) if model is not None else event.content_type.model
+        result.append(Entry(event, type_label, describe(event)))
+    return result

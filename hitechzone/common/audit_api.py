@@ -34,7 +34,8 @@ class MomentField(forms.CharField):
         if not value:
             return None
         try:
-            moment = parse_datetime(value) or parse_date(value)
+            # The date first: Python's fromisoformat (used by parse_datetime) reads "2026-03-01" as midnight.
+            moment = parse_date(value) or parse_datetime(value)
         except ValueError:
             moment = None
         if moment is None:

@@ -211,12 +211,13 @@ def validate(kind: Kind, data: bytes, *, file_name: str = "", progress: Progress
                 _("Checking cells: row %(n)d of %(total)d") % {"n": offset, "total": total},
             )
     progress(45, _("Checking against the registry"))
-    kind.prepare([values for _row, values, errors in parsed if not errors])
+    required = {c.field for c in kind.columns if c.required}
+    kind.prepare([values for _row, values, _errors in parsed if required <= values.keys()])
     letter = {col.field: column_letter(index) for index, col in positions}
     header = {col.field: col.header for index, col in positions}
     seen: dict[tuple, int] = {}
     for excel_row, values, errors in parsed:
-        if not errors:
+        if required <= values.keys():
 
             def error(field_name: str, message: str, _row=excel_row, _errors=errors) -> None:
                 _errors.append(RowError(_row, letter.get(field_name, ""), header.get(field_name, ""), message))
@@ -274,11 +275,11 @@ def report_bytes(kind: Kind, validation: Validation, *, file_name: str) -> bytes
     errors = [[e.cell, e.header, e.message] for e in validation.errors]
     return xlsx_bytes(
         [
-            (_("Rows with errors"), headers, rows()),
+            (_("Rows and errors"), headers, rows()),
             (_("Summary"), [_("Item"), _("Value")], summary),
             (_("Error list"), [_("Cell"), _("Column"), _("Reason")], errors),
         ],
-        widths={_("Rows with errors"): [8, 60] + [14] * len(validation.headers), _("Summary"): [16, 80]},
+        widths={_("Rows and errors"): [8, 60] + [14] * len(validation.headers), _("Summary"): [16, 80]},
     )
 
 

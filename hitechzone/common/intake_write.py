@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from decimal import Decimal
 
 from django.db import models
@@ -14,12 +13,17 @@ BATCH = 2000
 SELF = "self"  # describe() says this when the row is itself the enterprise
 
 
-def jsonable(value):
-    if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _recorder(model):
+    """``record(attname, value) -> (field name, JSON value)``: the same form the audit signals record."""
+    from .audit import _plain
+
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+
+    def record(attname: str, value):
+        field = fields[attname]
+        return field.name, _plain(field, value)
+
+    return record
 
 
 def same(a, b) -> bool:
@@ -42,9 +46,11 @@ def upsert(
     batch,
     progress: Progress,
     progress_span: tuple[int, int] = (62, 95),
+    touch: dict | None = None,
 ) -> tuple[Counts, dict[tuple, int]]:
     """Insert new rows, update changed ones, leave unchanged ones alone, and audit each change.
 
+    ``touch`` gives fields set on every written row but never compared (``updated_at``).
     ``rows`` hold attnames (``enterprise_id``, ``year`` …); ``existing`` maps a key to the stored values (with
     ``id``). ``describe(row)`` gives the object's text and its enterprise id for the audit record.
     Returns the counts and the id of every written row by key.
@@ -52,6 +58,15 @@ def upsert(
     from .audit import bulk_events
 
     fields = [f for f in fields if f not in key]
+    record = _recorder(model)
+
+    def changes_of(triples) -> dict:
+        changes = {}
+        for attname, before, after in triples:
+            name, old = record(attname, before)
+            changes[name] = [old, record(attname, after)[1]]
+        return changes
+
     counts = Counts()
     to_write: list[dict] = []
     audit_rows: list[tuple[tuple, str, int | None, str, dict]] = []
@@ -61,15 +76,11 @@ def upsert(
         if before is None:
             counts.created += 1
             to_write.append(row)
-            changes = {f: [None, jsonable(row[f])] for f in (*key, *fields) if row.get(f) is not None}
+            changes = changes_of((f, None, row[f]) for f in (*key, *fields) if row.get(f) is not None)
             text, enterprise_id = describe(row)
             audit_rows.append((k, text, enterprise_id, "create", changes))
             continue
-        changes = {
-            f: [jsonable(before.get(f)), jsonable(row[f])]
-            for f in fields
-            if f in row and not same(before.get(f), row[f])
-        }
+        changes = changes_of((f, before.get(f), row[f]) for f in fields if f in row and not same(before.get(f), row[f]))
         if not changes:
             counts.unchanged += 1
             continue
@@ -79,9 +90,9 @@ def upsert(
         audit_rows.append((k, text, enterprise_id, "update", changes))
     start, end = progress_span
     unique = [model._meta.get_field(f).name for f in key]
-    update_fields = [model._meta.get_field(f).name for f in fields]
+    update_fields = [model._meta.get_field(f).name for f in (*fields, *(touch or {}))]
     for i in range(0, len(to_write), BATCH):
-        chunk = [model(**row) for row in to_write[i : i + BATCH]]
+        chunk = [model(**row, **(touch or {})) for row in to_write[i : i + BATCH]]
         model.objects.bulk_create(chunk, update_conflicts=True, unique_fields=unique, update_fields=update_fields)
         progress(start + int((end - start) * 0.7 * (i + len(chunk)) / max(len(to_write), 1)), "")
     ids = _ids(model, key, to_write)

@@ -136,6 +136,7 @@ class IndicatorKind(Kind):
             fields=self.FIELDS,
             existing=existing,
             describe=lambda r: (f"{names[r['enterprise_id']]} {r['year']}", r["enterprise_id"]),
+            touch={"updated_at": timezone.now()},
             batch=batch,
             progress=progress,
         )
@@ -278,15 +279,15 @@ class EnterpriseKind(Kind):
         for i in range(0, len(codes), 5000):
             for stored in Enterprise.objects.filter(uscc__in=codes[i : i + 5000]).values("id", "uscc", *self.FIELDS):
                 existing[(stored["uscc"],)] = stored
-        now = timezone.now()
-        payload = [{"uscc": r["uscc"], **{f: r.get(f) for f in self.FIELDS}, "updated_at": now} for r in rows]
+        payload = [{"uscc": r["uscc"], **{f: r.get(f) for f in self.FIELDS}} for r in rows]
         counts, ids = upsert(
             model=Enterprise,
             rows=payload,
             key=self.key,
-            fields=(*self.FIELDS, "updated_at"),
+            fields=self.FIELDS,
             existing=existing,
             describe=lambda r: (r["name"], SELF),
+            touch={"updated_at": timezone.now()},
             batch=batch,
             progress=progress,
             progress_span=(62, 90),

@@ -5,12 +5,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hitechzone.common.audit import entries
+from hitechzone.common.models import AuditEvent
 from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import paginate
 from hitechzone.zone.models import Brand, FunctionalArea
 
 from .intake import EnterpriseKind, IndicatorKind
-from .models import EnterpriseIndicator, IndustryChain
+from .models import Enterprise, EnterpriseIndicator, IndustryChain
 from .queries import enterprise_detail, enterprise_list
 
 
@@ -84,7 +86,25 @@ def enterprise_show(request, pk: int):
             {"name": _("Tax per mu"), "type": "line", "axis": 1, "data": [_num(r.tax_per_mu) for r in rows]},
         ],
     }
+    context["history"] = enterprise_history(request.user, context["enterprise"])
     return render(request, "enterprises/detail.html", context)
+
+
+HISTORY_LENGTH = 20
+
+
+def enterprise_history(user, enterprise: Enterprise, *, limit: int = HISTORY_LENGTH):
+    """The enterprise's latest audit events, as much of them as the viewer may see (one query).
+
+    The viewer already sees the enterprise (the page is scoped). Its contacts, yearly figures, parcels and
+    officer are confidential beyond the registry profile: a role whose indicator scope is defined sees them
+    for every enterprise it sees (admin, leader, its officer, the enterprise itself); any other role (department
+    staff) sees only the events of the enterprise's own record.
+    """
+    events = AuditEvent.objects.filter(enterprise_id=enterprise.pk).select_related("user", "content_type")
+    if getattr(EnterpriseIndicator.objects.none(), f"scope_{user.effective_role}", None) is None:
+        events = events.filter(content_type__app_label="enterprises", content_type__model="enterprise")
+    return entries(events[:limit])
 
 
 def _num(value):

@@ -132,7 +132,9 @@ def test_each_persona_sees_exactly_what_the_scoping_matrix_gives_its_role(matrix
     # Writes: only an administrator creates an enterprise.
     before = Enterprise.objects.count()
     response = api.post(
-        "/api/v1/enterprises/", {"uscc": f.valid_uscc(888_001), "name": "浙江新设有限公司", "brand": "gaoxin"}, format="json"
+        "/api/v1/enterprises/",
+        {"uscc": f.valid_uscc(888_001), "name": "浙江新设有限公司", "brand": "gaoxin"},
+        format="json",
     )
     want = 201 if persona == "admin" else 403
     if response.status_code != want:
@@ -165,7 +167,9 @@ def test_each_persona_sees_exactly_what_the_scoping_matrix_gives_its_role(matrix
         if detail.status_code != want:
             wrong.append(f"page /enterprises/{key.upper()}/: answered {detail.status_code}, expected {want}")
         elif visible and (contact.name in detail.content.decode()) != (key in CONFIDENTIAL[persona]):
-            wrong.append(f"page /enterprises/{key.upper()}/: contact {'missing' if key in CONFIDENTIAL[persona] else 'shown'}")
+            wrong.append(
+                f"page /enterprises/{key.upper()}/: contact {'missing' if key in CONFIDENTIAL[persona] else 'shown'}"
+            )
 
     assert not wrong, f"{persona}:\n  " + "\n  ".join(wrong)
 
@@ -182,7 +186,9 @@ def test_anonymous_visitors_are_sent_to_log_in_and_the_api_refuses_them(matrix, 
         assert api_client.get(f"/api/v1/{endpoint}/{object_id(endpoint, obj)}/").status_code in (401, 403), endpoint
     before = Enterprise.objects.count()
     response = api_client.post(
-        "/api/v1/enterprises/", {"uscc": f.valid_uscc(888_002), "name": "浙江匿名有限公司", "brand": "gaoxin"}, format="json"
+        "/api/v1/enterprises/",
+        {"uscc": f.valid_uscc(888_002), "name": "浙江匿名有限公司", "brand": "gaoxin"},
+        format="json",
     )
     assert response.status_code in (401, 403)
     assert Enterprise.objects.count() == before

@@ -84,7 +84,9 @@ def test_at_least_120_enterprises_across_every_brand_and_chain(zone):
 
 def test_the_24_municipal_departments(zone):
     assert Department.objects.count() == 24
-    assert {"市经济和信息化局", "市生态环境局", "国家税务总局市税务局"} <= set(Department.objects.values_list("name", flat=True))
+    assert {"市经济和信息化局", "市生态环境局", "国家税务总局市税务局"} <= set(
+        Department.objects.values_list("name", flat=True)
+    )
 
 
 def test_every_enterprise_has_three_years_of_indicators(zone):
@@ -202,18 +204,14 @@ def test_another_seed_plans_another_zone(zone):
     reason="generator: log-normal σ=0.75 gives the top decile only ≈4.2× the median output per mu (σ≈0.9 gives ≈5.7×)",
 )
 def test_the_top_decile_produces_at_least_five_times_the_median_output_per_mu(zone):
-    per_mu = sorted(
-        float(i.gross_output_wan_yuan / i.land_mu) for i in EnterpriseIndicator.objects.filter(year=2025)
-    )
+    per_mu = sorted(float(i.gross_output_wan_yuan / i.land_mu) for i in EnterpriseIndicator.objects.filter(year=2025))
     top_decile = per_mu[-max(1, len(per_mu) // 10) :]
     median = statistics.median(per_mu)
     assert statistics.mean(top_decile) >= 5 * median, (statistics.mean(top_decile), median)
 
 
 def test_the_output_per_mu_has_a_long_tail(zone):
-    per_mu = sorted(
-        float(i.gross_output_wan_yuan / i.land_mu) for i in EnterpriseIndicator.objects.filter(year=2025)
-    )
+    per_mu = sorted(float(i.gross_output_wan_yuan / i.land_mu) for i in EnterpriseIndicator.objects.filter(year=2025))
     median = statistics.median(per_mu)
     assert per_mu[-1] >= 5 * median
     assert per_mu[0] <= median / 3

@@ -56,7 +56,10 @@ class Zone:
             for year in (2024, 2025):
                 f.IndicatorFactory(enterprise=enterprise, year=year)
             f.ParcelFactory(
-                brand=self.brands[side], block=self.blocks[side], functional_area=self.areas[side], enterprise=enterprise
+                brand=self.brands[side],
+                block=self.blocks[side],
+                functional_area=self.areas[side],
+                enterprise=enterprise,
             )
             f.ContactFactory(enterprise=enterprise)
             f.AssignmentFactory(officer=self.officer, enterprise=enterprise)

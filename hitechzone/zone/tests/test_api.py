@@ -5,7 +5,8 @@ import pytest
 from hitechzone.common import factories as f
 from hitechzone.zone.models import Brand, Department, FunctionalArea, Parcel
 
-ALL_PERSONAS = ["admin", "leader", "dept_a", "dept_b", "officer_a", "officer_b", "expert_a", "expert_b", "ent_a", "ent_b"]
+ALL_PERSONAS = ["admin", "leader", "dept_a", "dept_b", "officer_a", "officer_b", "expert_a", "expert_b",
+                "ent_a", "ent_b"]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +55,9 @@ def test_only_an_admin_writes_reference_data(zone, api_as, persona):
 
 def test_an_admin_adds_a_functional_area_to_a_brand_by_code(zone, api_as):
     response = api_as(zone.users.admin).post(
-        "/api/v1/functional-areas/", {"code": "fine-chemicals", "name": "精细化工功能区", "brand": "lvchan"}, format="json"
+        "/api/v1/functional-areas/",
+        {"code": "fine-chemicals", "name": "精细化工功能区", "brand": "lvchan"},
+        format="json",
     )
     assert response.status_code == 201, response.json()
     assert FunctionalArea.objects.get(code="fine-chemicals").brand == zone.brand_b

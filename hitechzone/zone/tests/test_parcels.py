@@ -79,6 +79,12 @@ def test_cleaning_with_only_square_metres_fills_mu(db):
     assert parcel.area_mu == Decimal("15.0000")
 
 
+def test_cleaning_with_only_mu_fills_square_metres(db):
+    parcel = Parcel(code="DK-MU", brand=f.BrandFactory(), area_mu=Decimal("1.5"))
+    parcel.full_clean()
+    assert parcel.area_m2 == Decimal("1000.00")
+
+
 def test_inconsistent_areas_do_not_clean(db):
     parcel = Parcel(code="DK-BAD", brand=f.BrandFactory(), area_mu=Decimal("1.5"), area_m2=Decimal("2000"))
     with pytest.raises(ValidationError) as excinfo:
@@ -160,7 +166,9 @@ def test_changing_only_the_square_metres_recomputes_the_mu(zone, api_as):
 
 
 def test_changing_another_field_keeps_the_areas(zone, api_as):
-    response = api_as(zone.users.admin).patch(f"{PARCELS}{zone.parcel_a.id}/", {"name": "高新核心区1号地块"}, format="json")
+    response = api_as(zone.users.admin).patch(
+        f"{PARCELS}{zone.parcel_a.id}/", {"name": "高新核心区1号地块"}, format="json"
+    )
     assert response.status_code == 200, response.json()
     zone.parcel_a.refresh_from_db()
     assert (zone.parcel_a.area_mu, zone.parcel_a.area_m2) == (Decimal("30.0000"), Decimal("20000.00"))
