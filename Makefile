@@ -23,6 +23,8 @@ demo: install
 	$(BIN)/hitechzone load_demo --seed 42
 	@echo ""
 	@echo "hitechzone: http://127.0.0.1:$(PORT)/   (API docs: http://127.0.0.1:$(PORT)/api/v1/docs/)"
+	@# The background worker (imports and other long jobs) runs beside the web server and stops with it.
+	$(BIN)/hitechzone run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn hitechzone.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
 
 lint: install
