@@ -128,7 +128,7 @@ def registry() -> dict[str, Kind]:
     from hitechzone.enterprises.intake import EnterpriseKind, IndicatorKind
     from hitechzone.zone.intake import ParcelKind
 
-    return {k.name: k for k in (EnterpriseKind(), ParcelKind(), IndicatorKind())}
+    return {k.name: k for k in (IndicatorKind(), EnterpriseKind(), ParcelKind())}
 
 
 def get_kind(name: str) -> Kind:

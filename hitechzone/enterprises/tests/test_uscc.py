@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from hitechzone.enterprises import uscc
@@ -46,6 +47,7 @@ def test_every_generated_code_is_valid(code):
     uscc.validate_uscc(code)  # does not raise
 
 
+@hypothesis_settings(deadline=None)  # ~700 mutants per example: no per-example deadline on a busy machine
 @given(valid_usccs())
 def test_every_single_character_change_is_caught(code):
     for position in range(18):
