@@ -10,7 +10,11 @@ from django.utils import translation
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages: the cookie, else Chinese. The API: what the client asks for (Accept-Language), else Chinese."""
+
     def process_request(self, request):
+        if request.path_info.startswith("/api/"):
+            return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE

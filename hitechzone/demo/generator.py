@@ -148,7 +148,7 @@ def plan_enterprises(rng: random.Random) -> list[Plan]:
             serial += 1
             brand = rng.choice(brands)
             # Long middle, a few very strong, some weak: log-normal output per mu (10k yuan per mu).
-            output_per_mu = math.exp(rng.gauss(math.log(260), 0.75))
+            output_per_mu = math.exp(rng.gauss(math.log(260), 0.9))
             land_mu = max(3.0, math.exp(rng.gauss(math.log(45), 0.9)))
             if code == "logistics":
                 output_per_mu /= 3

@@ -199,10 +199,6 @@ def test_another_seed_plans_another_zone(zone):
     assert len(seed7) == len(seed42)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator: log-normal σ=0.75 gives the top decile only ≈4.2× the median output per mu (σ≈0.9 gives ≈5.7×)",
-)
 def test_the_top_decile_produces_at_least_five_times_the_median_output_per_mu(zone):
     per_mu = sorted(float(i.gross_output_wan_yuan / i.land_mu) for i in EnterpriseIndicator.objects.filter(year=2025))
     top_decile = per_mu[-max(1, len(per_mu) // 10) :]
