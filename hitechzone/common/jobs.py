@@ -116,7 +116,15 @@ def run_pending(limit: int | None = None) -> int:
 
 
 def work_forever(*, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
+    """Run queued jobs as they come, and the scheduled tasks once per day they are due."""
+    from .schedule import run_due
+
+    checked_day = None
     while not stop():
+        today = timezone.localdate()
+        if today != checked_day:
+            run_due(today)
+            checked_day = today
         if not run_pending(limit=1):
             time.sleep(poll_seconds)
 

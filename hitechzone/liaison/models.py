@@ -67,3 +67,230 @@ class Assignment(models.Model):
         super().clean()
         if self.officer_id and self.officer.effective_role != "officer":
             raise ValidationError({"officer": _("Only a service officer can be assigned to an enterprise.")})
+
+
+class VisitQuerySet(ScopedQuerySet):
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_admin
+
+    def scope_officer(self, user):
+        return self.filter(officer=user)
+
+    def scope_enterprise(self, user):
+        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+
+class Visit(models.Model):
+    """An officer's visit to one of their enterprises (the monthly rule: at least one a calendar month)."""
+
+    class Form(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        PHONE = "phone", _("By phone")
+        ONLINE = "online", _("Online")
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="visits"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="visits"
+    )
+    visited_on = models.DateField(_("visited on"))
+    form = models.CharField(_("form"), max_length=8, choices=Form.choices, default=Form.ON_SITE)
+    people_met = models.CharField(_("people met"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [
+            models.Index(fields=["enterprise", "officer", "visited_on"], name="visit_enterprise_officer_on"),
+            models.Index(fields=["officer", "visited_on"], name="visit_officer_on"),
+            models.Index(fields=["visited_on"], name="visit_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.officer} → {self.enterprise}"
+
+
+class Category(models.TextChoices):
+    LABOUR = "labour", _("Labour (用工)")
+    LAND = "land", _("Land (用地)")
+    TECHNOLOGY = "technology", _("Technical problem (技术难题)")
+    LIVING = "living", _("Staff living facilities (员工生活配套)")
+    TRANSPORT = "transport", _("Public transport (公共交通)")
+    APPROVAL = "approval", _("Approval (审批)")
+    FINANCE = "finance", _("Financing (融资)")
+    POLICY = "policy", _("Policy advice (政策咨询)")
+    OTHER = "other", _("Other (其他)")
+
+
+# Working days a department has, by default, from hand-over to reply (the officer may set another date).
+DEFAULT_DUE_WORKING_DAYS = {
+    Category.LABOUR: 10,
+    Category.LAND: 20,
+    Category.TECHNOLOGY: 15,
+    Category.LIVING: 15,
+    Category.TRANSPORT: 15,
+    Category.APPROVAL: 10,
+    Category.FINANCE: 10,
+    Category.POLICY: 5,
+    Category.OTHER: 10,
+}
+
+
+class Rating(models.IntegerChoices):
+    """好差评: five levels; 不满意 or worse reopens the problem for rectification."""
+
+    VERY_SATISFIED = 5, _("Very satisfied (非常满意)")
+    SATISFIED = 4, _("Satisfied (满意)")
+    BASICALLY_SATISFIED = 3, _("Basically satisfied (基本满意)")
+    DISSATISFIED = 2, _("Dissatisfied (不满意)")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied (非常不满意)")
+
+
+# The six service targets (六最) a rating may also score, 1–5 each.
+SERVICE_TARGETS = {
+    "attitude": _("Attitude (态度最诚)"),
+    "path": _("Path (路径最优)"),
+    "timeliness": _("Timeliness (时效最快)"),
+    "credit": _("Credit (信用最佳)"),
+    "cost": _("Cost (成本最低)"),
+    "style": _("Style (作风最硬)"),
+}
+
+
+class ProblemQuerySet(ScopedQuerySet):
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_admin
+
+    def scope_officer(self, user):
+        mine = Assignment.objects.active().filter(officer=user).values("enterprise")
+        return self.filter(models.Q(officer=user) | models.Q(enterprise__in=mine))
+
+    def scope_dept(self, user):
+        return self.filter(department_id=user.department_id) if user.department_id else self.none()
+
+    def scope_enterprise(self, user):
+        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+    def open(self):
+        return self.exclude(status=Problem.Status.CLOSED)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=Problem.WAITING_ON_HANDLER, due_on__lt=today)
+
+
+class Problem(models.Model):
+    """A problem (诉求) raised by an enterprise or found by its officer, and its closed loop."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted by the officer")
+        HANDED_OVER = "handed_over", _("Handed over to a department")
+        REPLIED = "replied", _("Solved, waiting for the rating")
+        CLOSED = "closed", _("Closed")
+
+    class Origin(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Raised by the enterprise")
+        OFFICER = "officer", _("Found by the officer")
+
+    WAITING_ON_HANDLER = (Status.ACCEPTED, Status.HANDED_OVER)
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="problems"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    origin = models.CharField(_("origin"), max_length=12, choices=Origin.choices)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="problems"
+    )
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    department = models.ForeignKey(
+        "zone.Department",
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    solved_directly = models.BooleanField(_("solved by the officer"), default=False)
+    solution = models.TextField(_("solution"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices, null=True, blank=True)
+    target_scores = models.JSONField(_("service target scores"), default=dict, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="problem_status_due"),
+            models.Index(fields=["department", "status"], name="problem_department_status"),
+            models.Index(fields=["officer", "status"], name="problem_officer_status"),
+            models.Index(fields=["enterprise", "-created_at"], name="problem_enterprise_created"),
+            models.Index(fields=["created_at"], name="problem_created"),
+            models.Index(fields=["solved_at"], name="problem_solved"),
+            models.Index(fields=["handed_over_at"], name="problem_handed_over"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in self.WAITING_ON_HANDLER and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class ProblemStep(models.Model):
+    """One step of a problem's loop: who did what, when, and the note they left."""
+
+    problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="steps")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=16)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("problem step")
+        verbose_name_plural = _("problem steps")
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.action}"
