@@ -22,6 +22,7 @@ from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
 
 from . import reference as ref
+from .liaison import load_liaison
 
 PASSWORD = "demo-Zone-2026"  # noqa: S105 — the published demo password, printed by `make demo`
 YEARS = (2023, 2024, 2025)
@@ -371,4 +372,5 @@ def load_demo(*, seed: int = 42) -> Report:
     load_structure(report)
     plans = load_enterprises(rng, report)
     load_people(rng, plans, report)
+    load_liaison(rng, report)
     return report
