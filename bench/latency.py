@@ -30,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hitechzone.settings")
-os.environ.setdefault("HITECHZONE_PLAIN_STATIC", "1")  # no collectstatic manifest needed
 
 import django  # noqa: E402
 
@@ -154,7 +153,7 @@ def run_http(port: int, cookie: str, case: Case, n: int, warmup: int, role: str)
 
 @contextlib.contextmanager
 def gunicorn(port: int, workers: int):
-    env = {**os.environ, "HITECHZONE_PLAIN_STATIC": "1"}
+    env = dict(os.environ)
     proc = subprocess.Popen(  # noqa: S603 — our own venv's gunicorn on loopback
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -251,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        # Pages are rendered as in production (manifest static storage): collect once, as `make demo` does.
+        from django.core.management import call_command
+
+        print(f"collectstatic into {settings.STATIC_ROOT} (no manifest yet)", flush=True)
+        call_command("collectstatic", interactive=False, verbosity=0)
     users = {
         "admin": User.objects.get(username="bench-admin"),
         "officer": User.objects.get(username="bench-officer001"),

@@ -110,13 +110,14 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(uscc=normalise(value))
 
     def filter_brand(self, queryset, name, value):
-        return queryset.filter(code_or_id_q("brand", value))
+        return queryset.filter(code_or_id_q(Enterprise, "brand", value))
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(code_or_id_q("functional_area", value))
+        return queryset.filter(code_or_id_q(Enterprise, "functional_area", value))
 
     def filter_chain(self, queryset, name, value):
-        links = Enterprise.chains.through.objects.filter(code_or_id_q("industrychain", value))
+        through = Enterprise.chains.through
+        links = through.objects.filter(code_or_id_q(through, "industrychain", value))
         return queryset.filter(pk__in=links.values("enterprise_id"))
 
     def filter_industry(self, queryset, name, value):

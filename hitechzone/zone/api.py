@@ -99,10 +99,10 @@ class ParcelFilter(django_filters.FilterSet):
         fields = ["enterprise", "land_use", "block"]
 
     def filter_brand(self, queryset, name, value):
-        return queryset.filter(code_or_id_q("brand", value))
+        return queryset.filter(code_or_id_q(Parcel, "brand", value))
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(code_or_id_q("functional_area", value))
+        return queryset.filter(code_or_id_q(Parcel, "functional_area", value))
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
