@@ -13,6 +13,8 @@ def pytest_configure(config):
     """Tests render templates without a collectstatic first: plain static storage, served from the finders."""
     from django.conf import settings
 
+    # Hashing every persona's password with PBKDF2 costs seconds per test; the hash is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

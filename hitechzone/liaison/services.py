@@ -42,7 +42,12 @@ def _role(user) -> str:
 
 @transaction.atomic
 def assignment_start(*, officer: User, enterprise: Enterprise, started_on: date, by=None) -> Assignment:
-    """Give the enterprise this officer; an enterprise's current assignment ends the day before (history kept)."""
+    """Give the enterprise this officer; its current assignment ends that day (history kept).
+
+    ``ended_on`` is the first day an assignment no longer runs (``Assignment.objects.active()``), so the old
+    officer serves until the day before and the new one from ``started_on``: never a day with two officers or
+    with none.
+    """
     _require(officer.effective_role == Role.OFFICER, _("Only a service officer can be assigned to an enterprise."))
     current = Assignment.objects.select_for_update().filter(enterprise=enterprise, ended_on__isnull=True).first()
     if current is not None:
@@ -53,7 +58,15 @@ def assignment_start(*, officer: User, enterprise: Enterprise, started_on: date,
             started_on > current.started_on,
             _("The new assignment must start after the current one (started %(d)s).") % {"d": current.started_on},
         )
-        current.ended_on = started_on - timedelta(days=1)
+    overlapping = Assignment.objects.filter(enterprise=enterprise, ended_on__gt=started_on).order_by("-ended_on")
+    ends = overlapping.values_list("ended_on", flat=True).first()
+    _require(
+        ends is None,
+        _("Another assignment of this enterprise ends only on %(d)s: the new one can start that day at the earliest.")
+        % {"d": ends},
+    )
+    if current is not None:
+        current.ended_on = started_on
         current.save(update_fields=["ended_on"])
     return Assignment.objects.create(officer=officer, enterprise=enterprise, started_on=started_on)
 
@@ -345,11 +358,7 @@ def coverage_assignments(year: int, month: int, *, today: date | None = None):
         visited_on__gte=Greatest(OuterRef("started_on"), first),
         visited_on__lte=last,
     )
-    return (
-        Assignment.objects.filter(started_on__lte=until)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=until))
-        .annotate(visited=Exists(visits))
-    )
+    return Assignment.objects.active(until).annotate(visited=Exists(visits))
 
 
 def send_visit_reminders(*, today: date | None = None) -> int:
