@@ -446,3 +446,15 @@ def test_the_import_pages_are_for_administrators_only(zone, client):
     for persona in ("leader", "dept_a", "officer_a", "expert_a", "ent_a"):
         client.force_login(getattr(zone.users, persona))
         assert client.get("/imports/").status_code == 404, persona
+
+
+def test_the_audit_page_exports_what_it_shows(zone, client):
+    from hitechzone.common.intake import import_workbook as run_import
+
+    run_import(kind="indicators", file_name="a.xlsx", data=workbook([row_for(zone.ent_a, 2024)]), user=zone.users.admin)
+    client.force_login(zone.users.admin)
+    rows = read_first_sheet(_export(client, "/audit/?export=xlsx&source=import")).rows
+    assert len(rows) > 1
+    assert all(r[2] in ("导入", "Import") for r in rows[1:])
+    client.force_login(zone.users.officer_a)
+    assert client.get("/audit/?export=xlsx").status_code == 404
