@@ -517,7 +517,7 @@ def load(n: int, seed: int, officers: int | None, clock: Clock) -> dict[str, int
                     "officer_id": previous,
                     "enterprise_id": e,
                     "started_on": ASSIGNMENTS_START,
-                    "ended_on": HANDOVER - timedelta(days=1),
+                    "ended_on": HANDOVER,
                 }
                 yield {"officer_id": officer, "enterprise_id": e, "started_on": HANDOVER}
             else:

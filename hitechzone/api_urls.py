@@ -5,8 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from hitechzone.accounts.api import MeView, TokenView
-from hitechzone.common import audit_api, import_api
+from hitechzone.common import audit_api, import_api, notification_api
 from hitechzone.enterprises import api as enterprises_api
+from hitechzone.liaison import api as liaison_api
 from hitechzone.zone import api as zone_api
 
 router = DefaultRouter()
@@ -23,10 +24,16 @@ router.register("contacts", enterprises_api.ContactViewSet, basename="contact")
 router.register("audit", audit_api.AuditEventViewSet, basename="audit-event")
 router.register("imports", import_api.ImportViewSet, basename="import-batch")
 router.register("jobs", import_api.JobViewSet, basename="job")
+router.register("assignments", liaison_api.AssignmentViewSet, basename="assignment")
+router.register("visits", liaison_api.VisitViewSet, basename="visit")
+router.register("problems", liaison_api.ProblemViewSet, basename="problem")
+router.register("notifications", notification_api.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("liaison/coverage/", liaison_api.CoverageView.as_view(), name="api-liaison-coverage"),
+    path("liaison/stats/", liaison_api.StatsView.as_view(), name="api-liaison-stats"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

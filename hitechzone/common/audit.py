@@ -184,7 +184,7 @@ def register_defaults() -> None:
     """The models of M0 whose every change is audited (called once, from ``CommonConfig.ready()``)."""
     from hitechzone.accounts.models import User
     from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator, IndustryChain
-    from hitechzone.liaison.models import Assignment
+    from hitechzone.liaison.models import Assignment, Problem, Visit
     from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
 
     from .models import CalendarYear
@@ -200,6 +200,9 @@ def register_defaults() -> None:
     register(Contact)
     register(EnterpriseIndicator)
     register(Assignment)
+    register(Visit)
+    # The loop's steps are recorded as ProblemSteps; the trail keeps each field's before and after.
+    register(Problem)
     # An account is not part of its enterprise's history; the password hash is never copied.
     register(User, exclude=("last_login",), masked=("password",), enterprise=nobody)
 

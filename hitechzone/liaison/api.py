@@ -60,9 +60,9 @@ def ids_q(field: str, value: str) -> Q:
     return Q(**{f"{field}_id__in": ids})
 
 
-def officer_q(field: str, value: str) -> Q:
+def officer_q(model, value: str) -> Q:
     """``?officer=officer1`` or ``?officer=12``: a username or a user id (comma-separated for several)."""
-    return code_or_id_q(field, value, slug_field="username")
+    return code_or_id_q(model, "officer", value, slug_field="username")
 
 
 def person_name(user) -> str | None:
@@ -158,7 +158,7 @@ class AssignmentFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=running) if value else queryset.exclude(pk__in=running)
 
     def filter_officer(self, queryset, name, value):
-        return queryset.filter(officer_q("officer", value))
+        return queryset.filter(officer_q(queryset.model, value))
 
     def filter_enterprise(self, queryset, name, value):
         return queryset.filter(ids_q("enterprise", value))
@@ -177,7 +177,11 @@ class AssignmentViewSet(RefusalsAnswer400, ScopedModelViewSet):
     filterset_class = AssignmentFilter
     select_related = ("officer", "enterprise")
 
-    @extend_schema(request=AssignmentEndSerializer, responses=AssignmentSerializer)
+    @extend_schema(
+        summary=_("End an assignment (administrators)."),
+        request=AssignmentEndSerializer,
+        responses=AssignmentSerializer,
+    )
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         assignment = self.get_object()
@@ -199,6 +203,8 @@ class FoundProblemSerializer(serializers.Serializer):
 
 
 class ProblemBriefSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)  # a plain string here: the enum is described once, on Problem
+
     class Meta:
         model = Problem
         fields = ["id", "category", "title", "status"]
@@ -257,7 +263,7 @@ class VisitFilter(django_filters.FilterSet):
         fields = ["form"]
 
     def filter_officer(self, queryset, name, value):
-        return queryset.filter(officer_q("officer", value))
+        return queryset.filter(officer_q(queryset.model, value))
 
     def filter_enterprise(self, queryset, name, value):
         return queryset.filter(ids_q("enterprise", value))
@@ -308,6 +314,7 @@ class ProblemSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     rating_label = serializers.CharField(source="get_rating_display", read_only=True, default=None)
     is_overdue = serializers.BooleanField(read_only=True)
+    steps = ProblemStepSerializer(many=True, read_only=True)
 
     class Meta:
         model = Problem
@@ -344,19 +351,12 @@ class ProblemSerializer(serializers.ModelSerializer):
             "solved_at",
             "rated_at",
             "closed_at",
+            "steps",
         ]
         read_only_fields = fields
 
     def get_officer_name(self, obj) -> str | None:
         return person_name(obj.officer)
-
-
-class ProblemDetailSerializer(ProblemSerializer):
-    steps = ProblemStepSerializer(many=True, read_only=True)
-
-    class Meta(ProblemSerializer.Meta):
-        fields = [*ProblemSerializer.Meta.fields, "steps"]
-        read_only_fields = fields
 
 
 class ProblemCreateSerializer(serializers.Serializer):
@@ -408,7 +408,9 @@ class TargetScoresField(serializers.DictField):
 
 
 class RateSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=Rating.choices, help_text=_("5 非常满意 … 1 非常不满意"))
+    rating = serializers.ChoiceField(
+        choices=Rating.choices, help_text=_("5 very satisfied (非常满意) … 1 very dissatisfied (非常不满意)")
+    )
     target_scores = TargetScoresField(required=False, default=dict)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     due_on = serializers.DateField(
@@ -443,13 +445,13 @@ class ProblemFilter(django_filters.FilterSet):
         fields = ["origin", "solved_directly"]
 
     def filter_department(self, queryset, name, value):
-        return queryset.filter(code_or_id_q("department", value))
+        return queryset.filter(code_or_id_q(Problem, "department", value))
 
     def filter_enterprise(self, queryset, name, value):
         return queryset.filter(ids_q("enterprise", value))
 
     def filter_officer(self, queryset, name, value):
-        return queryset.filter(officer_q("officer", value))
+        return queryset.filter(officer_q(queryset.model, value))
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=Problem.WAITING_ON_HANDLER, due_on__lt=timezone.localdate())
@@ -489,21 +491,13 @@ class ProblemViewSet(RefusalsAnswer400, ScopedModelViewSet):
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilter
     select_related = ("enterprise", "officer", "raised_by", "department")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if self.action != "list":
-            qs = qs.prefetch_related("steps__user")
-        return qs
-
-    def get_serializer_class(self):
-        return ProblemSerializer if self.action == "list" else ProblemDetailSerializer
+    prefetch_related = ("steps__user",)
 
     def _answer(self, problem: Problem, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().filter(pk=problem.pk).first() or problem
-        return Response(ProblemDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return Response(self.get_serializer(fresh).data, status=code)
 
-    @extend_schema(request=ProblemCreateSerializer, responses={201: ProblemDetailSerializer})
+    @extend_schema(request=ProblemCreateSerializer, responses={201: ProblemSerializer})
     def create(self, request, *args, **kwargs):
         body = ProblemCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
@@ -516,32 +510,56 @@ class ProblemViewSet(RefusalsAnswer400, ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         return self._answer(service(problem=problem, by=request.user, **body.validated_data))
 
-    @extend_schema(request=NoteSerializer, responses=ProblemDetailSerializer)
+    @extend_schema(
+        summary=_("The officer accepts a submitted problem."), request=NoteSerializer, responses=ProblemSerializer
+    )
     @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
     def accept(self, request, pk=None):
         return self._transition(request, services.problem_accept, NoteSerializer)
 
-    @extend_schema(request=HandOverSerializer, responses=ProblemDetailSerializer)
+    @extend_schema(
+        summary=_(
+            "The officer hands an accepted problem over to one department (交办), with a due date in working days."
+        ),
+        request=HandOverSerializer,
+        responses=ProblemSerializer,
+    )
     @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
     def hand_over(self, request, pk=None):
         return self._transition(request, services.problem_hand_over, HandOverSerializer)
 
-    @extend_schema(request=SolutionSerializer, responses=ProblemDetailSerializer)
+    @extend_schema(
+        summary=_("The department it was handed to says how it solved the problem."),
+        request=SolutionSerializer,
+        responses=ProblemSerializer,
+    )
     @action(detail=True, methods=["post"], write_roles=(Role.DEPARTMENT,))
     def reply(self, request, pk=None):
         return self._transition(request, services.problem_reply, SolutionSerializer)
 
-    @extend_schema(request=SolutionSerializer, responses=ProblemDetailSerializer)
+    @extend_schema(
+        summary=_("The officer solves a problem not handed over, and says how."),
+        request=SolutionSerializer,
+        responses=ProblemSerializer,
+    )
     @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
     def solve(self, request, pk=None):
         return self._transition(request, services.problem_solve, SolutionSerializer)
 
-    @extend_schema(request=RateSerializer, responses=ProblemDetailSerializer)
+    @extend_schema(
+        summary=_("The enterprise rates the solution: 3 (基本满意) or better closes it, 2 or 1 reopens it."),
+        request=RateSerializer,
+        responses=ProblemSerializer,
+    )
     @action(detail=True, methods=["post"], write_roles=(Role.ENTERPRISE,))
     def rate(self, request, pk=None):
         return self._transition(request, services.problem_rate, RateSerializer)
 
-    @extend_schema(request=NoteSerializer, responses=ProblemDetailSerializer)
+    @extend_schema(
+        summary=_("The officer closes a solved problem the enterprise left unrated."),
+        request=NoteSerializer,
+        responses=ProblemSerializer,
+    )
     @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
     def close(self, request, pk=None):
         return self._transition(request, services.problem_close, NoteSerializer)

@@ -68,7 +68,13 @@ def assignment_start(*, officer: User, enterprise: Enterprise, started_on: date,
     if current is not None:
         current.ended_on = started_on
         current.save(update_fields=["ended_on"])
-    return Assignment.objects.create(officer=officer, enterprise=enterprise, started_on=started_on)
+    assignment = Assignment.objects.create(officer=officer, enterprise=enterprise, started_on=started_on)
+    if started_on <= timezone.localdate():
+        # The new officer takes over the enterprise's open problems (and any raised while it had no officer).
+        for problem in Problem.objects.filter(enterprise=enterprise).exclude(status=S.CLOSED).exclude(officer=officer):
+            problem.officer = officer
+            problem.save(update_fields=["officer"])
+    return assignment
 
 
 @transaction.atomic
