@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hitechzone.common.context_processors.navigation",
+                "hitechzone.common.inbox.unread_notifications",
             ],
         },
     },

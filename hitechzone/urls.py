@@ -13,6 +13,8 @@ urlpatterns = [
     path("zone/", include("hitechzone.zone.urls")),
     path("audit/", include("hitechzone.common.audit_views")),
     path("imports/", include("hitechzone.common.import_urls")),
+    path("liaison/", include("hitechzone.liaison.urls", namespace="liaison")),
+    path("notifications/", include("hitechzone.common.notification_views", namespace="notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hitechzone.api_urls")),
 ]

@@ -165,13 +165,21 @@ def header_key(value) -> str:
     return _SPACES.sub("", clean_text(value)).lower()
 
 
+_QUANTA: dict[int, Decimal] = {}
+
+
 def parse_decimal(value, *, places: int = 2, minimum: Decimal | None = Decimal(0)) -> Decimal | None:
     """A number as workbooks carry it; None for an empty cell."""
-    if _blank(value):
+    cls = value.__class__
+    if cls is float:  # the usual cell first (a 100,000-row file has over a million)
+        number = Decimal(repr(value))
+    elif cls is int:
+        number = Decimal(value)
+    elif _blank(value):
         return None
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         raise CellError(_("“%(v)s” is not a number.") % {"v": value})
-    if isinstance(value, int | float):
+    elif isinstance(value, int | float):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
         text = clean_text(value)
@@ -190,9 +198,12 @@ def parse_decimal(value, *, places: int = 2, minimum: Decimal | None = Decimal(0
             if minimum == 0
             else _("%(v)s is below %(min)s.") % {"v": number, "min": minimum}
         )
-    quantum = Decimal(1).scaleb(-places)
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
     rounded = number.quantize(quantum)
-    if len(rounded.as_tuple().digits) > 16:
+    # More than 16 digits: the exponent is -places after quantize, so digits = adjusted() + places + 1.
+    if rounded.adjusted() + places + 1 > 16:
         raise CellError(_("%(v)s is too large.") % {"v": number})
     return rounded
 

@@ -53,7 +53,10 @@ class OfficerChoiceField(forms.ModelChoiceField):
 
 class VisitForm(forms.Form):
     enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.none(), empty_label=_("Choose an enterprise"), widget=_select()
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.none(),
+        empty_label=_("Choose an enterprise"),
+        widget=_select(),
     )
     visited_on = forms.DateField(label=_("Date of the visit"), widget=DateInput())
     form = forms.ChoiceField(
@@ -117,7 +120,10 @@ class ProblemForm(forms.Form):
     """A problem raised outside a visit: by the enterprise for itself, or by an officer for one of theirs."""
 
     enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.none(), empty_label=_("Choose an enterprise"), widget=_select()
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.none(),
+        empty_label=_("Choose an enterprise"),
+        widget=_select(),
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, widget=_select())
     title = forms.CharField(label=_("Problem"), max_length=120, widget=_input())

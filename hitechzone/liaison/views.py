@@ -171,6 +171,7 @@ def home(request):
             "year": year,
             "years": list(range(today.year, today.year - 6, -1)),
             "satisfied_percent": _percent(data["satisfaction"]["satisfied_share"]),
+            "targets": [(SERVICE_TARGETS[k], v) for k, v in data["satisfaction"]["targets"].items()],
             "officers_charted": len(shown),
             "officers_total": len(officers),
             **charts,
@@ -192,7 +193,7 @@ def _links(user) -> list[tuple[str, str, str]]:
     if role in RAISE_ROLES:
         links.append((reverse("liaison:problem-new"), _("Raise a problem"), "bi-exclamation-circle"))
     if role in VISIT_ROLES:
-        links.append((reverse("liaison:visits"), _("Visits"), "bi-journal-text"))
+        links.append((reverse("liaison:visits"), _("Visit log"), "bi-journal-text"))
     if role in COVERAGE_ROLES:
         links.append((reverse("liaison:coverage"), _("Monthly coverage"), "bi-calendar-check"))
     links.append((reverse("liaison:problems"), _("Problems"), "bi-list-check"))
@@ -306,7 +307,15 @@ def _assignments_export(active):
     ]
     joined = " / ".join(duties())
     rows = (
-        [a.enterprise.name, a.enterprise.uscc, a.officer.username, _person(a.officer), a.officer.phone, a.started_on, joined]
+        [
+            a.enterprise.name,
+            a.enterprise.uscc,
+            a.officer.username,
+            _person(a.officer),
+            a.officer.phone,
+            a.started_on,
+            joined,
+        ]
         for a in active.iterator(chunk_size=2000)
     )
     return xlsx_response(
@@ -330,9 +339,7 @@ def assignments_confirm(request):
     if not pairs:
         messages.warning(request, _("Check at least one proposal."))
         return redirect(f"{reverse('liaison:assignments')}?suggest=1")
-    still_open = set(
-        queries.unassigned_eligible().filter(pk__in=[e for e, _o in pairs]).values_list("pk", flat=True)
-    )
+    still_open = set(queries.unassigned_eligible().filter(pk__in=[e for e, _o in pairs]).values_list("pk", flat=True))
     enterprises = Enterprise.objects.in_bulk([e for e, _o in pairs])
     officers = User.objects.in_bulk([o for _e, o in pairs])
     today = timezone.localdate()
@@ -422,6 +429,10 @@ def visit_new(request):
     wanted = _int_param(request, "enterprise")
     if wanted and mine.filter(pk=wanted).exists():
         initial["enterprise"] = wanted
+    elif request.method == "GET":
+        only = list(mine.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            initial["enterprise"] = only[0]  # one enterprise: nothing to choose
     form = VisitForm(request.POST or None, user=user, initial=initial)
     problems = ProblemRowFormSet(request.POST or None, prefix="problems")
     if request.method == "POST" and form.is_valid() and problems.is_valid():
@@ -509,14 +520,22 @@ def _visits_export(visits):
         _("Problems found"),
     ]
     rows = (
-        [v.visited_on, v.enterprise.name, v.enterprise.uscc, _person(v.officer), str(forms.get(v.form, v.form))]
-        + [v.people_met, v.notes, v.n_problems]
+        [
+            v.visited_on,
+            v.enterprise.name,
+            v.enterprise.uscc,
+            _person(v.officer),
+            str(forms.get(v.form, v.form)),
+            v.people_met,
+            v.notes,
+            v.n_problems,
+        ]
         for v in visits.annotate(n_problems=Count("problems")).iterator(chunk_size=2000)
     )
     return xlsx_response(
         f"走访记录-{timezone.localdate():%Y%m%d}.xlsx",
-        [(_("Visits"), headers, rows)],
-        widths={_("Visits"): [12, 36, 22, 14, 10, 24, 60, 10]},
+        [(_("Visit log"), headers, rows)],
+        widths={_("Visit log"): [12, 36, 22, 14, 10, 24, 60, 10]},
     )
 
 
@@ -724,7 +743,16 @@ def problem_new(request):
         else:
             messages.success(request, _("The problem has been raised."))
             return redirect("liaison:problem", pk=problem.pk)
-    return _render(request, "liaison/problem_form.html", {"form": form})
+    pick = "enterprise" in form.fields
+    return _render(
+        request,
+        "liaison/problem_form.html",
+        {
+            "form": form,
+            "pick_enterprise": pick,
+            "has_enterprises": not pick or form.fields["enterprise"].queryset.exists(),
+        },
+    )
 
 
 # The transitions, by the name in the URL: (the roles that may ever take it, the form class).
@@ -787,7 +815,9 @@ def _problem_detail(request, problem: Problem, bound=None, status: int = 200):
             "problem": problem,
             "steps": steps,
             "forms": forms,
-            "targets": [(SERVICE_TARGETS[k], v) for k, v in (problem.target_scores or {}).items() if k in SERVICE_TARGETS],
+            "targets": [
+                (SERVICE_TARGETS[k], v) for k, v in (problem.target_scores or {}).items() if k in SERVICE_TARGETS
+            ],
         },
         status=status,
     )
