@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import signed_in
+
 #: The years the calendar accepts (the range ``chinese_calendar`` computes solar terms for).
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -127,7 +129,7 @@ class Source(models.TextChoices):
 class AuditQuerySet(models.QuerySet):
     def for_user(self, user):
         """Auditors are the administrators and the leaders; nobody else reads the whole trail."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not signed_in(user):
             return self.none()
         return self.all() if user.sees_everything else self.none()
 
@@ -246,7 +248,7 @@ class ImportBatch(models.Model):
 
 class JobQuerySet(models.QuerySet):
     def for_user(self, user):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not signed_in(user):
             return self.none()
         return self.all() if user.is_admin_role else self.filter(user=user)
 
@@ -303,7 +305,7 @@ class Job(models.Model):
 
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not signed_in(user):
             return self.none()
         return self.filter(user=user)
 

@@ -11,9 +11,14 @@ from __future__ import annotations
 from django.db import models
 
 
+def signed_in(user) -> bool:
+    """A real, active, signed-in user: anybody else sees nothing, whatever the model."""
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user) -> ScopedQuerySet:
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not signed_in(user):
             return self.none()
         role = user.effective_role
         scope = getattr(self, f"scope_{role}", None)
