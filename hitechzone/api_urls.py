@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from hitechzone.accounts.api import MeView, TokenView
 from hitechzone.common import audit_api, import_api, notification_api
+from hitechzone.common.calendar_api import DeadlineView, WorkingDaysView
 from hitechzone.enterprises import api as enterprises_api
 from hitechzone.liaison import api as liaison_api
 from hitechzone.zone import api as zone_api
@@ -34,6 +35,8 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("liaison/coverage/", liaison_api.CoverageView.as_view(), name="api-liaison-coverage"),
     path("liaison/stats/", liaison_api.StatsView.as_view(), name="api-liaison-stats"),
+    path("calendar/deadline/", DeadlineView.as_view(), name="api-calendar-deadline"),
+    path("calendar/working-days/", WorkingDaysView.as_view(), name="api-calendar-working-days"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hitechzone.zone",
     "hitechzone.enterprises",
     "hitechzone.liaison",
+    "hitechzone.approvals",
     "hitechzone.demo",
 ]
 

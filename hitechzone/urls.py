@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("hitechzone.common.import_urls")),
     path("liaison/", include("hitechzone.liaison.urls", namespace="liaison")),
     path("notifications/", include("hitechzone.common.notification_views", namespace="notifications")),
+    path("calendar/", include("hitechzone.common.calendar_views")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hitechzone.api_urls")),
 ]

@@ -15,7 +15,7 @@ MODULES = (
     ("M0", _("Audit trail"), "audit:list", {Role.ADMIN, Role.LEADER}),
     ("M0", _("Imports"), "imports:list", frozenset({Role.ADMIN})),
     ("M1", _("Service officers"), "liaison:home", ALL - {Role.EXPERT}),
-    ("M2", _("Approval centre"), "approvals:home", ALL),
+    ("M2", _("Approval centre"), "approvals:home", ALL - {Role.EXPERT}),
     ("M3", _("Projects"), "projects:home", ALL),
     ("M4", _("Efficiency evaluation"), "evaluation:home", ALL),
     ("M5", _("Circular economy"), "circular:home", ALL),

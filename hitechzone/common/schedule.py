@@ -28,6 +28,7 @@ def daily(name: str, *, when: Callable[[date], bool] = lambda day: True):
 
 
 def _load_tasks() -> None:
+    from hitechzone.approvals import scheduled as _approvals  # noqa: F401 — registers the approval centre's tasks
     from hitechzone.liaison import scheduled  # noqa: F401 — registers the liaison tasks
 
 

@@ -1,0 +1,974 @@
+"""Writes of M2 (the one-stop approval centre). Every rule lives here once.
+
+Each function is keyword-only and runs in one transaction; each transition of an application records a
+:class:`~hitechzone.approvals.models.Step` (who, when, from which state to which) — the audit trail records
+the field changes. An action the rules do not allow raises :class:`Refused` with a message for the user, and
+writes nothing.
+
+Dates: ``on`` is the day the action happened (default today); history imports and the demo pass real dates.
+It may not lie in the future, nor before the application's previous step.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hitechzone.accounts.models import Role, User
+from hitechzone.common.calendar import add_working_days, working_days_between
+from hitechzone.common.deadlines import counted_working_days, due_date, merge_pauses, yellow_from
+from hitechzone.common.models import Notification
+from hitechzone.enterprises.models import Enterprise
+from hitechzone.liaison.models import Assignment
+from hitechzone.zone.models import Department
+
+from .models import (
+    Application,
+    ApplicationMaterial,
+    Bundle,
+    Item,
+    ItemType,
+    ItemVersion,
+    Level,
+    Material,
+    Mode,
+    Notice,
+    Pause,
+    Rectification,
+    Review,
+    Step,
+)
+
+S = Application.State
+M = ApplicationMaterial.Status
+
+# Working days a department has to answer a rectification task.
+RECTIFICATION_WORKING_DAYS = 10
+# Levels that create a rectification task (不满意 and 非常不满意).
+RECTIFY_LEVELS = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
+ONE_DAY = timedelta(days=1)
+
+VERSION_FIELDS = (
+    "name",
+    "mode",
+    "legal_basis",
+    "item_type",
+    "statutory_limit",
+    "promised_limit",
+    "fees",
+    "pre_reform_days",
+    "yellow_threshold",
+)
+MATERIAL_FIELDS = ("name", "required", "tolerable", "original")
+
+
+class Refused(Exception):
+    """An action that the rules do not allow; the message says why."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise Refused(message)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _role(user) -> str:
+    return user.effective_role if user is not None else ""
+
+
+# --- Who may do what ---------------------------------------------------------------------------------------------
+
+
+def can_edit_catalogue(user, department_id: int | None = None) -> bool:
+    """Admins edit the whole catalogue; department staff edit their own department's items."""
+    role = _role(user)
+    return role == Role.ADMIN or (
+        role == Role.DEPARTMENT and user.department_id is not None and user.department_id == department_id
+    )
+
+
+def is_window(user, application: Application) -> bool:
+    """Window and processing staff of an application: admins and the staff of the item's department."""
+    role = _role(user)
+    return role == Role.ADMIN or (role == Role.DEPARTMENT and user.department_id == application.department_id)
+
+
+def serves(officer, enterprise_id: int, on: date | None = None) -> bool:
+    return Assignment.objects.active(on).filter(officer=officer, enterprise_id=enterprise_id).exists()
+
+
+def is_applicant_side(user, application: Application) -> bool:
+    """The enterprise itself, or its approval agent (the officer who filed it, or who serves it now)."""
+    role = _role(user)
+    if role == Role.ENTERPRISE:
+        return user.enterprise_id == application.enterprise_id
+    if role == Role.OFFICER:
+        return application.agent_id == user.pk or serves(user, application.enterprise_id)
+    return False
+
+
+# --- The catalogue ----------------------------------------------------------------------------------------------
+
+
+def _check_version_fields(fields: Mapping[str, object]) -> None:
+    _require(bool(str(fields.get("name", "")).strip()), _("Give the item a name."))
+    _require(fields.get("mode") in Mode.values, _("Choose one of the four delegation modes."))
+    _require(fields.get("item_type") in ItemType.values, _("Choose the item type (immediate or commitment)."))
+    statutory, promised = fields.get("statutory_limit"), fields.get("promised_limit")
+    _require(
+        isinstance(statutory, int) and isinstance(promised, int) and statutory >= 0 and promised >= 0,
+        _("The statutory and promised limits are whole numbers of working days."),
+    )
+    _require(
+        promised <= statutory,
+        _("The promised limit (%(p)s working days) cannot exceed the statutory limit (%(s)s).")
+        % {"p": promised, "s": statutory},
+    )
+    if fields["item_type"] == ItemType.IMMEDIATE:
+        _require(
+            promised == 0, _("An immediate item (即办件) is done on the day of acceptance: its promised limit is 0.")
+        )
+    else:
+        _require(promised >= 1, _("A commitment item (承诺件) promises at least 1 working day."))
+
+
+def _check_materials(materials: Iterable[Mapping[str, object]]) -> list[dict]:
+    cleaned = []
+    seen = set()
+    for m in materials:
+        name = str(m.get("name", "")).strip()
+        _require(bool(name), _("Every material needs a name."))
+        _require(name not in seen, _("The material %(name)s is listed twice.") % {"name": name})
+        seen.add(name)
+        required = bool(m.get("required", True))
+        tolerable = bool(m.get("tolerable", False))
+        _require(
+            required or not tolerable,
+            _("%(name)s: only a required material can be promised for later (容缺).") % {"name": name},
+        )
+        cleaned.append(
+            {"name": name, "required": required, "tolerable": tolerable, "original": bool(m.get("original", True))}
+        )
+    return cleaned
+
+
+def _new_version(item: Item, *, number: int, fields: Mapping[str, object], materials: list[dict], by, note: str):
+    version = ItemVersion.objects.create(
+        item=item, number=number, created_by=by, change_note=note, **{f: fields[f] for f in VERSION_FIELDS}
+    )
+    for position, m in enumerate(materials, start=1):
+        Material.objects.create(
+            version=version,
+            position=position,
+            name=m["name"],
+            required=m["required"],
+            tolerable=m["tolerable"],
+            original=m["original"],
+            blank_form=m.get("blank_form") or "",
+            sample=m.get("sample") or "",
+        )
+    item.current = version
+    item.save(update_fields=["current"])
+    return version
+
+
+def _version_defaults(fields: Mapping[str, object]) -> dict[str, object]:
+    out = {"legal_basis": "", "fees": "", "pre_reform_days": None, "yellow_threshold": 1, **fields}
+    out["name"] = str(out.get("name", "")).strip()
+    return out
+
+
+@transaction.atomic
+def item_create(
+    *, by, code: str, department: Department, materials: Iterable[Mapping[str, object]] = (), **fields
+) -> Item:
+    """Add an item to the catalogue, with its version 1."""
+    _require(by is None or can_edit_catalogue(by, department.pk), _("You may not edit this department's items."))
+    code = code.strip()
+    _require(bool(code), _("Give the item a code."))
+    _require(not Item.objects.filter(code=code).exists(), _("The item code %(code)s is taken.") % {"code": code})
+    fields = _version_defaults(fields)
+    _check_version_fields(fields)
+    cleaned = _check_materials(materials)
+    item = Item.objects.create(code=code, department=department)
+    _new_version(item, number=1, fields=fields, materials=cleaned, by=by, note=_("Created"))
+    return item
+
+
+def version_snapshot(version: ItemVersion) -> tuple[dict, list[dict]]:
+    fields = {f: getattr(version, f) for f in VERSION_FIELDS}
+    materials = [
+        {
+            **{f: getattr(m, f) for f in MATERIAL_FIELDS},
+            "blank_form": m.blank_form.name,
+            "sample": m.sample.name,
+        }
+        for m in version.materials.all()
+    ]
+    return fields, materials
+
+
+@transaction.atomic
+def item_revise(
+    *,
+    item: Item,
+    by,
+    note: str = "",
+    department: Department | None = None,
+    materials: Iterable[Mapping[str, object]] | None = None,
+    **changes,
+) -> ItemVersion:
+    """Edit an item: a new version with the changes; applications keep the version they were filed under.
+
+    ``materials`` replaces the list (files carried over by name); ``None`` keeps the current list.
+    Refused when nothing changes, or when the item is cancelled.
+    """
+    item = Item.objects.select_for_update().select_related("current").get(pk=item.pk)
+    _require(by is None or can_edit_catalogue(by, item.department_id), _("You may not edit this department's items."))
+    _require(item.status != Item.Status.CANCELLED, _("A cancelled item cannot be edited."))
+    unknown = set(changes) - set(VERSION_FIELDS)
+    _require(not unknown, _("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    fields, old_materials = version_snapshot(item.current)
+    new_fields = _version_defaults({**fields, **changes})
+    _check_version_fields(new_fields)
+    if materials is None:
+        new_materials = old_materials
+    else:
+        files = {m["name"]: m for m in old_materials}
+        new_materials = []
+        for m in _check_materials(materials):
+            old = files.get(m["name"], {})
+            new_materials.append({"blank_form": old.get("blank_form", ""), "sample": old.get("sample", ""), **m})
+    moved = department is not None and department.pk != item.department_id
+    if moved:
+        _require(by is None or can_edit_catalogue(by, department.pk), _("You may not move items to that department."))
+        item.department = department
+        item.save(update_fields=["department"])
+    _require(
+        moved or new_fields != fields or _material_keys(new_materials) != _material_keys(old_materials),
+        _("Nothing changed: no new version was made."),
+    )
+    return _new_version(
+        item, number=item.current.number + 1, fields=new_fields, materials=new_materials, by=by, note=note.strip()
+    )
+
+
+def _material_keys(materials: list[dict]) -> list[tuple]:
+    return [tuple(m[f] for f in MATERIAL_FIELDS) for m in materials]
+
+
+@transaction.atomic
+def item_set_status(*, item: Item, by, status: str, reason: str = "") -> Item:
+    """Suspend, resume or cancel an item. A cancelled item stays cancelled; open applications run on."""
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    _require(by is None or can_edit_catalogue(by, item.department_id), _("You may not edit this department's items."))
+    _require(status in Item.Status.values, _("Unknown status."))
+    _require(item.status != Item.Status.CANCELLED, _("A cancelled item cannot be changed."))
+    _require(item.status != status, _("The item is %(status)s already.") % {"status": item.get_status_display()})
+    if status != Item.Status.ACTIVE:
+        _require(bool(reason.strip()), _("Give the reason for suspending or cancelling the item."))
+    item.status, item.status_reason = status, reason.strip()
+    item.save(update_fields=["status", "status_reason"])
+    return item
+
+
+# --- Applications: helpers ----------------------------------------------------------------------------------------
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("version").get(pk=application.pk)
+
+
+def _day(on: date | None, application: Application | None = None) -> date:
+    on = on or _today()
+    _require(on <= _today(), _("A step cannot be dated in the future."))
+    if application is not None:
+        last = application.steps.aggregate(last=Max("on"))["last"] or application.received_on
+        _require(
+            on >= last,
+            _("The date %(on)s is before the application's last step (%(last)s).") % {"on": on, "last": last},
+        )
+    return on
+
+
+def _step(application: Application, *, by, action: str, before: str, on: date, note: str = "", assignee=None) -> Step:
+    return Step.objects.create(
+        application=application,
+        by=by,
+        on=on,
+        action=action,
+        from_state=before,
+        to_state=application.state,
+        note=note,
+        assignee=assignee,
+    )
+
+
+def _pauses(application: Application) -> list[tuple[date, date]]:
+    return [(p.started_on, p.ended_on) for p in application.pauses.all() if p.ended_on is not None]
+
+
+def recompute_clock(application: Application) -> Application:
+    """Store the due date, its provisional flag and the yellow date from acceptance, limit and closed pauses.
+
+    While a pause is open the clock stands still: the stored due date is the one the closed pauses give, and
+    it moves when the pause closes. Saves the fields it changes.
+    """
+    if application.accepted_on is None:
+        return application
+    pauses = _pauses(application)
+    result = due_date(application.accepted_on, application.limit_days, pauses)
+    application.due_on = result.value
+    application.due_provisional = result.provisional
+    application.yellow_on = yellow_from(result.value, application.yellow_threshold)
+    first_counted = application.accepted_on + ONE_DAY
+    application.paused_working_days = sum(
+        working_days_between(max(a, first_counted) - ONE_DAY, b).value
+        for a, b in merge_pauses(pauses)
+        if b >= first_counted
+    )
+    application.save(update_fields=["due_on", "due_provisional", "yellow_on", "paused_working_days"])
+    return application
+
+
+def _notify(users: Iterable[User], *, kind: str, text: str, url: str, key: str) -> None:
+    for user in users:
+        Notification.objects.get_or_create(user=user, key=key, defaults={"kind": kind, "text": text[:300], "url": url})
+
+
+def _department_staff(department_id: int):
+    return User.objects.filter(role=Role.DEPARTMENT, department_id=department_id, is_active=True)
+
+
+def application_url(application: Application) -> str:
+    return f"/approvals/applications/{application.pk}/"
+
+
+# --- Filing -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_file(
+    *,
+    by: User,
+    item: Item,
+    enterprise: Enterprise,
+    title: str = "",
+    received_on: date | None = None,
+    provided: Iterable[int] = (),
+    bundle: Bundle | None = None,
+) -> Application:
+    """File an application (已接件): by the enterprise, or by its service officer as approval agent (代办).
+
+    ``provided`` are the ids of the materials handed in with it (of the item's current version); the window
+    checks them with :func:`application_check`.
+    """
+    role = _role(by)
+    received_on = _day(received_on)
+    if role == Role.ENTERPRISE:
+        _require(by.enterprise_id == enterprise.pk, _("You can file applications only for your own enterprise."))
+        agent = None
+    elif role == Role.OFFICER:
+        _require(
+            serves(by, enterprise.pk, received_on),
+            _("%(enterprise)s is not assigned to you: only its own officer files as its agent.")
+            % {"enterprise": enterprise},
+        )
+        agent = by
+    else:
+        _require(role == Role.ADMIN, _("Only the enterprise or its service officer (as agent) files applications."))
+        agent = None
+    item = Item.objects.select_related("current").get(pk=item.pk)
+    _require(
+        item.status == Item.Status.ACTIVE,
+        _("%(item)s is %(status)s: it takes no applications.")
+        % {"item": item.name, "status": item.get_status_display()},
+    )
+    if bundle is not None:
+        _require(bundle.enterprise_id == enterprise.pk, _("The parallel approval belongs to another enterprise."))
+        _require(bundle.completed_on is None, _("This parallel approval is complete."))
+    version = item.current
+    application = Application.objects.create(
+        number=uuid.uuid4().hex[:24],
+        item=item,
+        version=version,
+        department_id=item.department_id,
+        enterprise=enterprise,
+        bundle=bundle,
+        title=title.strip()[:120],
+        applicant=by,
+        agent=agent,
+        received_on=received_on,
+        limit_days=version.promised_limit,
+        yellow_threshold=version.yellow_threshold,
+    )
+    application.number = application_number(application)
+    application.save(update_fields=["number"])
+    provided = set(provided)
+    valid = set(version.materials.values_list("pk", flat=True))
+    _require(provided <= valid, _("Some materials handed in are not materials of this item."))
+    ApplicationMaterial.objects.bulk_create(
+        ApplicationMaterial(application=application, material_id=pk, status=M.PROVIDED if pk in provided else M.PENDING)
+        for pk in version.materials.values_list("pk", flat=True)
+    )
+    note = _("Filed by the approval agent (代办)") if agent else ""
+    _step(application, by=by, action="file", before="", on=received_on, note=note)
+    _notify(
+        _department_staff(application.department_id),
+        kind="approval",
+        text=_("New application %(number)s: %(item)s") % {"number": application.number, "item": version.name},
+        url=application_url(application),
+        key=f"approval-received-{application.pk}",
+    )
+    return application
+
+
+def application_number(application: Application) -> str:
+    return f"SP{application.received_on:%Y%m%d}{application.pk:08d}"
+
+
+# --- The window: check, notice, accept, reject -------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_check(
+    *,
+    application: Application,
+    by: User,
+    provided: Iterable[int] = (),
+    promised: Mapping[int, date] | None = None,
+    on: date | None = None,
+    note: str = "",
+) -> Application:
+    """The window checks the materials of a received application.
+
+    ``provided``: materials handed in (ids of ``Material``); ``promised``: tolerable (容缺) materials the
+    applicant promises by a date. If every required material is provided or promised, the application is
+    accepted (已受理) and the clock starts. Otherwise **one** notice (一次性告知) lists every missing material
+    and the application waits for them (补正中, clock not started).
+    """
+    application = _lock(application)
+    _require(
+        is_window(by, application), _("Only the staff of %(d)s check this application.") % {"d": application.department}
+    )
+    _require(
+        application.state == S.RECEIVED,
+        _("Only a received application is checked (this one is %(state)s).")
+        % {"state": application.get_state_display()},
+    )
+    on = _day(on, application)
+    promised = dict(promised or {})
+    provided = set(provided)
+    rows = {row.material_id: row for row in application.materials.select_related("material")}
+    _require(set(provided) | set(promised) <= set(rows), _("Some materials checked are not materials of this item."))
+    for pk, by_date in promised.items():
+        material = rows[pk].material
+        _require(
+            material.tolerable,
+            _("%(m)s cannot be promised for later: it is not on the list of tolerable (容缺) materials.")
+            % {"m": material.name},
+        )
+        _require(
+            by_date is not None and by_date > on,
+            _("%(m)s: the promised date must be after today.") % {"m": material.name},
+        )
+    missing = []
+    for pk, row in rows.items():
+        if pk in promised:
+            row.status, row.promised_by = M.PROMISED, promised[pk]
+        elif row.status == M.PROMISED and pk not in provided:
+            pass  # promised at an earlier check (before a notice for other materials): the promise stands
+        elif pk in provided or row.status in (M.PROVIDED, M.SUPPLIED):
+            if row.status not in (M.PROVIDED, M.SUPPLIED):
+                row.status = M.PROVIDED
+        elif row.material.required:
+            row.status = M.MISSING
+            missing.append(row)
+        else:
+            row.status = M.PENDING
+        row.save()
+    if missing:
+        return _issue_notice(application, by=by, on=on, missing=missing, note=note, after_acceptance=False)
+    return _accept(application, by=by, on=on, note=note)
+
+
+def _issue_notice(application, *, by, on, missing: list[ApplicationMaterial], note: str, after_acceptance: bool):
+    lines = [_("Please supply, all at once, the following materials:")]
+    lines += [
+        f"{i}. {row.material.name}（{_('original') if row.material.original else _('copy')}）"
+        for i, row in enumerate(missing, start=1)
+    ]
+    if note.strip():
+        lines.append(note.strip())
+    notice = Notice.objects.create(
+        application=application, issued_on=on, issued_by=by, text="\n".join(lines), after_acceptance=after_acceptance
+    )
+    for row in missing:
+        row.notice = notice
+        row.status = M.MISSING
+        row.save(update_fields=["notice", "status"])
+    before = application.state
+    application.state = S.CORRECTING
+    application.save(update_fields=["state"])
+    if after_acceptance:
+        Pause.objects.create(application=application, kind=Pause.Kind.CORRECTION, started_on=on, reason=note[:200])
+    _step(application, by=by, action="notice", before=before, on=on, note=notice.text)
+    _notify(
+        _applicant_side_users(application),
+        kind="approval",
+        text=_("%(number)s: materials to supply (one-time notice)") % {"number": application.number},
+        url=application_url(application),
+        key=f"approval-notice-{notice.pk}",
+    )
+    return application
+
+
+def _applicant_side_users(application: Application) -> list[User]:
+    users = list(User.objects.filter(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id, is_active=True))
+    if application.agent_id:
+        users.append(application.agent)
+    return users
+
+
+def _accept(application: Application, *, by, on: date, note: str) -> Application:
+    before = application.state
+    application.state = S.ACCEPTED
+    application.accepted_on = on
+    application.save(update_fields=["state", "accepted_on"])
+    recompute_clock(application)
+    _step(application, by=by, action="accept", before=before, on=on, note=note)
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application, by: User, reason: str, on: date | None = None) -> Application:
+    """不予受理: the window declines a received application, with the reason (e.g. not within the zone's powers)."""
+    application = _lock(application)
+    _require(
+        is_window(by, application),
+        _("Only the staff of %(d)s decide on this application.") % {"d": application.department},
+    )
+    _require(
+        application.state == S.RECEIVED or (application.state == S.CORRECTING and application.accepted_on is None),
+        _("Only an application not yet accepted can be declined (this one is %(state)s).")
+        % {"state": application.get_state_display()},
+    )
+    _require(bool(reason.strip()), _("Give the reason for not accepting the application."))
+    on = _day(on, application)
+    before = application.state
+    application.state, application.reason, application.completed_on = S.REJECTED, reason.strip(), on
+    application.save(update_fields=["state", "reason", "completed_on"])
+    _step(application, by=by, action="reject", before=before, on=on, note=reason.strip())
+    _notify(
+        _applicant_side_users(application),
+        kind="approval",
+        text=_("%(number)s was not accepted: %(reason)s") % {"number": application.number, "reason": reason.strip()},
+        url=application_url(application),
+        key=f"approval-rejected-{application.pk}",
+    )
+    if application.bundle_id:
+        bundle_refresh(application.bundle)
+    return application
+
+
+# --- The applicant supplies ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_supply(
+    *, application: Application, by: User, materials: Iterable[int], on: date | None = None
+) -> Application:
+    """The applicant (or the window on their behalf) supplies missing or promised materials.
+
+    When the last material of a notice arrives: before acceptance the application is received again (the
+    window checks it once more); after acceptance the pause ends the day before and processing resumes.
+    """
+    application = _lock(application)
+    _require(
+        is_applicant_side(by, application) or is_window(by, application),
+        _("Only the applicant, its agent or the window can supply materials."),
+    )
+    _require(application.state not in Application.DONE_STATES, _("The application is closed."))
+    on = _day(on, application)
+    ids = set(materials)
+    _require(bool(ids), _("Choose the materials supplied."))
+    rows = list(application.materials.select_related("material").filter(material_id__in=ids))
+    _require(len(rows) == len(ids), _("Some materials are not materials of this application."))
+    for row in rows:
+        _require(
+            row.status in (M.MISSING, M.PROMISED),
+            _("%(m)s is not awaited.") % {"m": row.material.name},
+        )
+        row.status, row.supplied_on = M.SUPPLIED, on
+        row.save(update_fields=["status", "supplied_on"])
+    names = "、".join(row.material.name for row in rows)
+    still_missing = application.materials.filter(status=M.MISSING).exists()
+    before = application.state
+    if application.state == S.CORRECTING and not still_missing:
+        if application.accepted_on is None:
+            application.state = S.RECEIVED
+        else:
+            _close_pause(application, on=on)
+            application.state = S.PROCESSING
+        application.save(update_fields=["state"])
+        recompute_clock(application)
+    _step(application, by=by, action="supply", before=before, on=on, note=names)
+    return application
+
+
+def _close_pause(application: Application, *, on: date) -> Pause:
+    pause = application.pauses.filter(ended_on__isnull=True).order_by("-started_on").first()
+    _require(pause is not None, _("The clock is not paused."))
+    # The pause covers the days up to the day before the clock runs again (both dates inclusive); a pause
+    # closed the day it began covers that day.
+    pause.ended_on = max(pause.started_on, on - ONE_DAY)
+    pause.save(update_fields=["ended_on"])
+    return pause
+
+
+# --- Processing ----------------------------------------------------------------------------------------------
+
+
+def _check_assignee(application: Application, assignee: User | None) -> None:
+    if assignee is None:
+        return
+    _require(
+        assignee.effective_role == Role.DEPARTMENT and assignee.department_id == application.department_id,
+        _("%(user)s is not on the staff of %(d)s.") % {"user": assignee, "d": application.department},
+    )
+
+
+@transaction.atomic
+def application_assign(
+    *, application: Application, by: User, assignee: User, on: date | None = None, note: str = ""
+) -> Application:
+    """Give the application's next step to one of the department's staff; an accepted one starts processing."""
+    application = _lock(application)
+    _require(
+        is_window(by, application),
+        _("Only the staff of %(d)s assign this application.") % {"d": application.department},
+    )
+    _require(
+        application.state in (S.ACCEPTED, S.PROCESSING, S.SPECIAL, S.CORRECTING) and application.accepted_on,
+        _("Only an accepted application can be assigned (this one is %(state)s).")
+        % {"state": application.get_state_display()},
+    )
+    _require(assignee is not None, _("Choose who handles the application."))
+    _check_assignee(application, assignee)
+    on = _day(on, application)
+    before = application.state
+    application.assignee = assignee
+    if application.state == S.ACCEPTED:
+        application.state = S.PROCESSING
+    application.save(update_fields=["assignee", "state"])
+    _step(application, by=by, action="assign", before=before, on=on, note=note, assignee=assignee)
+    _notify(
+        [assignee],
+        kind="approval",
+        text=_("%(number)s is assigned to you: %(item)s")
+        % {"number": application.number, "item": application.version.name},
+        url=application_url(application),
+        key=f"approval-assigned-{application.pk}-{assignee.pk}-{on}",
+    )
+    return application
+
+
+@transaction.atomic
+def application_pause(
+    *,
+    application: Application,
+    by: User,
+    kind: str,
+    on: date | None = None,
+    reason: str = "",
+    missing: Iterable[int] = (),
+) -> Application:
+    """Stop the clock: a special procedure (专家评审, 听证, 检验检测 …) or 补正 during processing.
+
+    For 补正, ``missing`` lists materials to supply again (one notice for all of them); the pause starts on
+    ``on`` and ends the day before the material arrives.
+    """
+    application = _lock(application)
+    _require(
+        is_window(by, application), _("Only the staff of %(d)s can stop the clock.") % {"d": application.department}
+    )
+    _require(
+        application.state in Application.COUNTING_STATES,
+        _("Only an application being processed can be paused (this one is %(state)s).")
+        % {"state": application.get_state_display()},
+    )
+    _require(kind in Pause.Kind.values, _("Choose the kind of pause."))
+    _require(bool(reason.strip()), _("Give the reason for stopping the clock."))
+    on = _day(on, application)
+    _require(on > application.accepted_on, _("The clock starts the day after acceptance: a pause starts after it."))
+    if kind == Pause.Kind.CORRECTION:
+        ids = set(missing)
+        _require(bool(ids), _("List the materials to supply."))
+        rows = list(application.materials.select_related("material").filter(material_id__in=ids))
+        _require(len(rows) == len(ids), _("Some materials are not materials of this application."))
+        return _issue_notice(application, by=by, on=on, missing=rows, note=reason, after_acceptance=True)
+    before = application.state
+    Pause.objects.create(application=application, kind=kind, started_on=on, reason=reason.strip()[:200])
+    application.state = S.SPECIAL
+    application.save(update_fields=["state"])
+    _step(application, by=by, action="pause", before=before, on=on, note=f"{Pause.Kind(kind).label}: {reason.strip()}")
+    return application
+
+
+@transaction.atomic
+def application_resume(*, application: Application, by: User, on: date | None = None, note: str = "") -> Application:
+    """End a special procedure: the clock runs again from ``on`` (the pause covers the days before it)."""
+    application = _lock(application)
+    _require(
+        is_window(by, application), _("Only the staff of %(d)s can restart the clock.") % {"d": application.department}
+    )
+    _require(
+        application.state == S.SPECIAL,
+        _(
+            "Only an application in a special procedure is resumed this way (this one is %(state)s); "
+            "supplied materials restart a 补正."
+        )
+        % {"state": application.get_state_display()},
+    )
+    on = _day(on, application)
+    _close_pause(application, on=on)
+    before = application.state
+    application.state = S.PROCESSING
+    application.save(update_fields=["state"])
+    recompute_clock(application)
+    _step(application, by=by, action="resume", before=before, on=on, note=note)
+    return application
+
+
+@transaction.atomic
+def application_complete(
+    *,
+    application: Application,
+    by: User,
+    outcome: str,
+    certificate_no: str = "",
+    reason: str = "",
+    on: date | None = None,
+) -> Application:
+    """已办结: approved with a certificate number, or refused with a reason.
+
+    An approval needs every promised (容缺) material supplied. The working days taken are counted from the day
+    after acceptance to the completion day, pauses excluded; on time means not after the due date.
+    """
+    application = _lock(application)
+    _require(
+        is_window(by, application),
+        _("Only the staff of %(d)s decide on this application.") % {"d": application.department},
+    )
+    _require(
+        application.state in Application.COUNTING_STATES,
+        _("Only an accepted application being processed can be completed (this one is %(state)s).")
+        % {"state": application.get_state_display()},
+    )
+    on = _day(on, application)
+    if outcome == Application.Outcome.APPROVED:
+        _require(bool(certificate_no.strip()), _("Give the number of the certificate or approval document."))
+        waiting = list(application.materials.filter(status=M.PROMISED).values_list("material__name", flat=True))
+        _require(
+            not waiting,
+            _("Promised materials are still awaited: %(m)s. Record them as supplied before approving.")
+            % {"m": "、".join(waiting)},
+        )
+    else:
+        _require(outcome == Application.Outcome.REFUSED, _("Choose approved or refused."))
+        _require(bool(reason.strip()), _("Give the reason for the refusal."))
+    before = application.state
+    application.state = S.COMPLETED
+    application.outcome = outcome
+    application.certificate_no = certificate_no.strip() if outcome == Application.Outcome.APPROVED else ""
+    application.reason = reason.strip() if outcome == Application.Outcome.REFUSED else ""
+    application.completed_on = on
+    recompute_clock(application)
+    application.working_days_used = counted_working_days(application.accepted_on, on, _pauses(application)).value
+    application.on_time = on <= application.due_on
+    application.save()
+    _step(
+        application,
+        by=by,
+        action="complete",
+        before=before,
+        on=on,
+        note=application.certificate_no or application.reason,
+    )
+    _notify(
+        _applicant_side_users(application),
+        kind="approval",
+        text=_("%(number)s is completed: %(outcome)s")
+        % {"number": application.number, "outcome": application.get_outcome_display()},
+        url=application_url(application),
+        key=f"approval-completed-{application.pk}",
+    )
+    if application.bundle_id:
+        bundle_refresh(application.bundle)
+    return application
+
+
+# --- Parallel approval ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bundle_create(
+    *,
+    by: User,
+    enterprise: Enterprise,
+    name: str,
+    items: Iterable[Item],
+    started_on: date | None = None,
+) -> Bundle:
+    """并联审批: one project's applications to several departments, filed together."""
+    items = list(items)
+    _require(bool(name.strip()), _("Name the project."))
+    _require(len(items) >= 2, _("A parallel approval bundles at least two items."))
+    _require(len({i.pk for i in items}) == len(items), _("An item is listed twice."))
+    started_on = _day(started_on)
+    bundle = Bundle.objects.create(name=name.strip()[:120], enterprise=enterprise, created_by=by, started_on=started_on)
+    for item in items:
+        application_file(by=by, item=item, enterprise=enterprise, title=name, received_on=started_on, bundle=bundle)
+    return bundle
+
+
+def bundle_refresh(bundle: Bundle) -> Bundle:
+    """A bundle is complete when all its applications are done; its total counts from its first acceptance."""
+    states = set(bundle.applications.values_list("state", flat=True))
+    if states and states <= set(Application.DONE_STATES):
+        span = bundle.applications.aggregate(first=Min("accepted_on"), last=Max("completed_on"))
+        bundle.completed_on = span["last"]
+        if span["first"] is not None:
+            bundle.total_working_days = counted_working_days(span["first"], span["last"]).value
+        bundle.save(update_fields=["completed_on", "total_working_days"])
+    return bundle
+
+
+# --- 好差评 -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_rate(
+    *, application: Application, by: User, level: int, comment: str = "", on: date | None = None
+) -> Review:
+    """The applicant rates a completed application; 不满意 or worse gives the department a rectification task."""
+    application = _lock(application)
+    _require(is_applicant_side(by, application), _("Only the applicant or its agent rates the service."))
+    _require(application.state == S.COMPLETED, _("Only a completed application can be rated."))
+    _require(not Review.objects.filter(application=application).exists(), _("This application has been rated already."))
+    _require(level in Level.values, _("Choose one of the five levels."))
+    if level in RECTIFY_LEVELS:
+        _require(bool(comment.strip()), _("Tell the department what went wrong, so that it can put it right."))
+    on = _day(on)
+    _require(on >= application.completed_on, _("A rating comes after completion."))
+    review = Review.objects.create(
+        application=application, level=level, comment=comment.strip(), rated_on=on, rated_by=by
+    )
+    if level in RECTIFY_LEVELS:
+        rectification = Rectification.objects.create(
+            review=review,
+            department_id=application.department_id,
+            due_on=add_working_days(on, RECTIFICATION_WORKING_DAYS).value,
+        )
+        _notify(
+            _department_staff(application.department_id),
+            kind="approval",
+            text=_("Rectification due %(due)s: %(number)s was rated %(level)s")
+            % {"due": rectification.due_on, "number": application.number, "level": Level(level).label},
+            url=application_url(application),
+            key=f"approval-rectify-{rectification.pk}",
+        )
+    return review
+
+
+@transaction.atomic
+def rectification_answer(
+    *, rectification: Rectification, by: User, answer: str, on: date | None = None
+) -> Rectification:
+    """The department says what it put right; the applicant sees the answer."""
+    rectification = (
+        Rectification.objects.select_for_update().select_related("review__application").get(pk=rectification.pk)
+    )
+    role = _role(by)
+    _require(
+        role == Role.ADMIN or (role == Role.DEPARTMENT and by.department_id == rectification.department_id),
+        _("Only the department concerned answers this rectification task."),
+    )
+    _require(rectification.answered_on is None, _("This rectification task has been answered already."))
+    _require(bool(answer.strip()), _("Write the answer."))
+    on = _day(on)
+    _require(
+        on >= rectification.review.rated_on,
+        _("The answer cannot be dated before the rating (%(d)s).") % {"d": rectification.review.rated_on},
+    )
+    rectification.answer, rectification.answered_on, rectification.answered_by = answer.strip(), on, by
+    rectification.save(update_fields=["answer", "answered_on", "answered_by"])
+    application = rectification.review.application
+    _notify(
+        _applicant_side_users(application),
+        kind="approval",
+        text=_("%(d)s answered your rating of %(number)s")
+        % {"d": application.department, "number": application.number},
+        url=application_url(application),
+        key=f"approval-rectified-{rectification.pk}",
+    )
+    return rectification
+
+
+# --- The leaders' list ------------------------------------------------------------------------------------------
+
+
+def report_overdue(*, today: date | None = None) -> int:
+    """Tell the leaders (and the handler) about every application that turned red; each once. Daily."""
+    today = today or _today()
+    leaders = list(User.objects.filter(role=Role.LEADER, is_active=True))
+    count = 0
+    for application in (
+        Application.objects.overdue(today).filter(red_notified=False).select_related("version", "department")
+    ):
+        users = leaders + ([application.assignee] if application.assignee_id else [])
+        _notify(
+            users,
+            kind="approval_overdue",
+            text=_("Overdue: %(number)s %(item)s (%(d)s), due %(due)s")
+            % {
+                "number": application.number,
+                "item": application.version.name,
+                "d": application.department.short_name or application.department.name,
+                "due": application.due_on,
+            },
+            url=application_url(application),
+            key=f"approval-overdue-{application.pk}",
+        )
+        Application.objects.filter(pk=application.pk).update(red_notified=True)
+        count += 1
+    return count
+
+
+def warn_yellow(*, today: date | None = None) -> int:
+    """Warn the handler (or the department's staff) of every application whose light turned yellow. Daily."""
+    today = today or _today()
+    count = 0
+    for application in Application.objects.filter(
+        state__in=Application.COUNTING_STATES, yellow_on__lte=today, due_on__gte=today
+    ).select_related("version"):
+        users = [application.assignee] if application.assignee_id else _department_staff(application.department_id)
+        _notify(
+            users,
+            kind="approval_due",
+            text=_("Due %(due)s: %(number)s %(item)s")
+            % {"due": application.due_on, "number": application.number, "item": application.version.name},
+            url=application_url(application),
+            key=f"approval-yellow-{application.pk}-{application.due_on}",
+        )
+        count += 1
+    return count
