@@ -22,6 +22,7 @@ from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
 
 from . import reference as ref
+from .approvals import load_approvals
 from .liaison import load_liaison
 
 PASSWORD = "demo-Zone-2026"  # noqa: S105 — the published demo password, printed by `make demo`
@@ -373,4 +374,5 @@ def load_demo(*, seed: int = 42) -> Report:
     plans = load_enterprises(rng, report)
     load_people(rng, plans, report)
     load_liaison(rng, report)
+    load_approvals(rng, report)
     return report
