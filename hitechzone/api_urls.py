@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from hitechzone.accounts.api import MeView, TokenView
+from hitechzone.approvals import api as approvals_api
 from hitechzone.common import audit_api, import_api, notification_api
 from hitechzone.common.calendar_api import DeadlineView, WorkingDaysView
 from hitechzone.enterprises import api as enterprises_api
@@ -29,12 +30,18 @@ router.register("assignments", liaison_api.AssignmentViewSet, basename="assignme
 router.register("visits", liaison_api.VisitViewSet, basename="visit")
 router.register("problems", liaison_api.ProblemViewSet, basename="problem")
 router.register("notifications", notification_api.NotificationViewSet, basename="notification")
+router.register("approval-items", approvals_api.ItemViewSet, basename="approval-item")
+router.register("applications", approvals_api.ApplicationViewSet, basename="application")
+router.register("approval-bundles", approvals_api.BundleViewSet, basename="approval-bundle")
+router.register("rectifications", approvals_api.RectificationViewSet, basename="rectification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("liaison/coverage/", liaison_api.CoverageView.as_view(), name="api-liaison-coverage"),
     path("liaison/stats/", liaison_api.StatsView.as_view(), name="api-liaison-stats"),
+    path("approvals/stats/", approvals_api.StatsView.as_view(), name="api-approvals-stats"),
+    path("approvals/overdue/", approvals_api.OverdueView.as_view(), name="api-approvals-overdue"),
     path("calendar/deadline/", DeadlineView.as_view(), name="api-calendar-deadline"),
     path("calendar/working-days/", WorkingDaysView.as_view(), name="api-calendar-working-days"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

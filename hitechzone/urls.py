@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("hitechzone.common.audit_views")),
     path("imports/", include("hitechzone.common.import_urls")),
     path("liaison/", include("hitechzone.liaison.urls", namespace="liaison")),
+    path("approvals/", include("hitechzone.approvals.urls", namespace="approvals")),
     path("notifications/", include("hitechzone.common.notification_views", namespace="notifications")),
     path("calendar/", include("hitechzone.common.calendar_views")),
     path("admin/", admin.site.urls),

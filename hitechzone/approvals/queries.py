@@ -185,8 +185,14 @@ def year_stats(*, user, year: int, today: date | None = None) -> dict:
     for item in catalogue:
         by_mode[item.current.mode] = by_mode.get(item.current.mode, 0) + 1
 
+    # Admins and leaders get a row for every department of the catalogue; the others only for the departments
+    # of the applications they see (a department also its own), not rows of zeros for figures hidden from them.
+    if getattr(user, "sees_everything", False):
+        shown = catalogue
+    else:
+        shown = [item for item in catalogue if item.department_id == getattr(user, "department_id", None)]
     departments = {}
-    for item in [*catalogue, *items.values()]:
+    for item in [*shown, *items.values()]:
         departments.setdefault(item.department_id, item.department)
     pre_reform: dict[int, list[int]] = defaultdict(list)
     for item in catalogue:

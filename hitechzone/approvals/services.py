@@ -133,6 +133,11 @@ def _check_version_fields(fields: Mapping[str, object]) -> None:
         _("The promised limit (%(p)s working days) cannot exceed the statutory limit (%(s)s).")
         % {"p": promised, "s": statutory},
     )
+    threshold, before = fields.get("yellow_threshold"), fields.get("pre_reform_days")
+    _require(
+        isinstance(threshold, int) and threshold >= 0 and (before is None or (isinstance(before, int) and before >= 0)),
+        _("The yellow light threshold and the duration before the reform are whole numbers of working days."),
+    )
     if fields["item_type"] == ItemType.IMMEDIATE:
         _require(
             promised == 0, _("An immediate item (即办件) is done on the day of acceptance: its promised limit is 0.")
@@ -232,7 +237,7 @@ def item_revise(
     ``materials`` replaces the list (files carried over by name); ``None`` keeps the current list.
     Refused when nothing changes, or when the item is cancelled.
     """
-    item = Item.objects.select_for_update().select_related("current").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("current").get(pk=item.pk)
     _require(by is None or can_edit_catalogue(by, item.department_id), _("You may not edit this department's items."))
     _require(item.status != Item.Status.CANCELLED, _("A cancelled item cannot be edited."))
     unknown = set(changes) - set(VERSION_FIELDS)
@@ -285,7 +290,7 @@ def item_set_status(*, item: Item, by, status: str, reason: str = "") -> Item:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("version").get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("version").get(pk=application.pk)
 
 
 def _day(on: date | None, application: Application | None = None) -> date:
@@ -327,6 +332,8 @@ def recompute_clock(application: Application) -> Application:
         return application
     pauses = _pauses(application)
     result = due_date(application.accepted_on, application.limit_days, pauses)
+    if result.value != application.due_on:
+        application.red_notified = False  # a new due date: if it is missed, the leaders hear of it again
     application.due_on = result.value
     application.due_provisional = result.provisional
     application.yellow_on = yellow_from(result.value, application.yellow_threshold)
@@ -336,7 +343,7 @@ def recompute_clock(application: Application) -> Application:
         for a, b in merge_pauses(pauses)
         if b >= first_counted
     )
-    application.save(update_fields=["due_on", "due_provisional", "yellow_on", "paused_working_days"])
+    application.save(update_fields=["due_on", "due_provisional", "yellow_on", "paused_working_days", "red_notified"])
     return application
 
 
@@ -618,7 +625,7 @@ def application_supply(
             application.state = S.RECEIVED
         else:
             _close_pause(application, on=on)
-            application.state = S.PROCESSING
+            application.state = S.PROCESSING if application.assignee_id else S.ACCEPTED
         application.save(update_fields=["state"])
         recompute_clock(application)
     _step(application, by=by, action="supply", before=before, on=on, note=names)
@@ -742,7 +749,7 @@ def application_resume(*, application: Application, by: User, on: date | None = 
     on = _day(on, application)
     _close_pause(application, on=on)
     before = application.state
-    application.state = S.PROCESSING
+    application.state = S.PROCESSING if application.assignee_id else S.ACCEPTED
     application.save(update_fields=["state"])
     recompute_clock(application)
     _step(application, by=by, action="resume", before=before, on=on, note=note)
@@ -841,8 +848,12 @@ def bundle_create(
     return bundle
 
 
+@transaction.atomic
 def bundle_refresh(bundle: Bundle) -> Bundle:
     """A bundle is complete when all its applications are done; its total counts from its first acceptance."""
+    # Locked, so that two departments completing the last two applications at once do not each see the other's
+    # still open: the second waits for the first to commit, then sees both done.
+    bundle = Bundle.objects.select_for_update().get(pk=bundle.pk)
     states = set(bundle.applications.values_list("state", flat=True))
     if states and states <= set(Application.DONE_STATES):
         span = bundle.applications.aggregate(first=Min("accepted_on"), last=Max("completed_on"))
@@ -896,7 +907,9 @@ def rectification_answer(
 ) -> Rectification:
     """The department says what it put right; the applicant sees the answer."""
     rectification = (
-        Rectification.objects.select_for_update().select_related("review__application").get(pk=rectification.pk)
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("review__application")
+        .get(pk=rectification.pk)
     )
     role = _role(by)
     _require(
@@ -947,7 +960,7 @@ def report_overdue(*, today: date | None = None) -> int:
                 "due": application.due_on,
             },
             url=application_url(application),
-            key=f"approval-overdue-{application.pk}",
+            key=f"approval-overdue-{application.pk}-{application.due_on}",
         )
         Application.objects.filter(pk=application.pk).update(red_notified=True)
         count += 1

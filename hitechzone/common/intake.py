@@ -125,10 +125,11 @@ class Kind:
 
 
 def registry() -> dict[str, Kind]:
+    from hitechzone.approvals.intake import HistoryKind, ItemKind
     from hitechzone.enterprises.intake import EnterpriseKind, IndicatorKind
     from hitechzone.zone.intake import ParcelKind
 
-    return {k.name: k for k in (IndicatorKind(), EnterpriseKind(), ParcelKind())}
+    return {k.name: k for k in (IndicatorKind(), EnterpriseKind(), ParcelKind(), ItemKind(), HistoryKind())}
 
 
 def get_kind(name: str) -> Kind:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from hitechzone.demo.approvals import HINTS
 from hitechzone.demo.generator import PASSWORD, PERSONAS, load_demo
 
 
@@ -23,4 +24,5 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(_("Logins (password for all: %(password)s)") % {"password": PASSWORD})
             for username, role, full_name in PERSONAS:
-                self.stdout.write(f"  {username:<10} {role.label!s:<18} {full_name}")
+                hint = f"  — {HINTS[username]}" if username in HINTS else ""
+                self.stdout.write(f"  {username:<10} {role.label!s:<18} {full_name}{hint}")
