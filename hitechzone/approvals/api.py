@@ -21,12 +21,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hitechzone.accounts.models import Role
-from hitechzone.common.api import MAX_ID, Pagination, ScopedModelViewSet, ScopedReadOnlyViewSet, code_or_id_q
+from hitechzone.common.api import (
+    Pagination,
+    RefusalsAnswer400,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    code_or_id_q,
+    ids_q,
+)
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
 
 from . import queries, services
@@ -38,6 +46,7 @@ from .models import (
     Item,
     ItemType,
     ItemVersion,
+    Material,
     Mode,
     Notice,
     Rectification,
@@ -46,26 +55,6 @@ from .models import (
 
 WINDOW = (Role.ADMIN, Role.DEPARTMENT)  # the window and the department's staff (the service checks which one)
 APPLICANT_SIDE = (Role.ENTERPRISE, Role.OFFICER)
-
-
-class RefusedError(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "refused"
-
-
-class RefusalsAnswer400:
-    """A rule the service refuses (``services.Refused``) answers 400 with the service's message."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.Refused):
-            exc = RefusedError(str(exc))
-        return super().handle_exception(exc)
-
-
-def ids_q(field: str, value: str) -> Q:
-    """``?enterprise=3`` or ``?enterprise=3,5``: ids only; anything else matches nothing."""
-    ids = [int(v) for v in (v.strip() for v in value.split(",")) if v.isdecimal() and int(v) <= MAX_ID]
-    return Q(**{f"{field}_id__in": ids})
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -155,6 +144,35 @@ class ItemViewSet(RefusalsAnswer400, ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         services.item_set_status(item=item, by=request.user, **body.validated_data)
         return self._answer(item)
+
+    @extend_schema(
+        summary=_("Attach, replace or remove the blank form and the sample of a material of the current version."),
+        description=_(
+            "Multipart. No new version is made. Files: pdf, doc, docx, xls, xlsx, wps, jpg, jpeg or png, "
+            "not empty, at most 10 MB each."
+        ),
+        parameters=[
+            OpenApiParameter("material_id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("material"))
+        ],
+        request={"multipart/form-data": s.MaterialFilesSerializer},
+        responses=s.ItemMaterialSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"materials/(?P<material_id>[0-9]{1,10})/files",
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+    )
+    def material_files(self, request, pk=None, material_id=None):
+        item = self.get_object()
+        material = Material.objects.filter(version__item=item, pk=int(material_id)).first()
+        if material is None:
+            raise NotFound(_("This item has no such material."))
+        body = s.MaterialFilesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        material = services.material_attach(material=material, by=request.user, **body.validated_data)
+        return Response(s.ItemMaterialSerializer(material, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary=_("One version of an item, with its materials."),

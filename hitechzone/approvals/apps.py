@@ -8,7 +8,10 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("One-stop approval centre")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from hitechzone.common import audit
+        from hitechzone.common.models import CalendarYear
 
         from . import models
 
@@ -24,3 +27,22 @@ class ApprovalsConfig(AppConfig):
         audit.register(models.Pause, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.Review, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.Rectification, enterprise=lambda obj: obj.review.application.enterprise_id)
+
+        post_save.connect(_calendar_year_saved, sender=CalendarYear, dispatch_uid="approvals.calendar_year_saved")
+
+
+def _calendar_year_saved(sender, instance, created: bool, **kwargs) -> None:
+    """A year's working days or its confirmation changed: recompute the due dates it touches, in the background.
+
+    (A year just created has no application computed on it yet: the clock seeds a year before using it.)
+    """
+    if created or kwargs.get("raw"):
+        return
+    from django.db import transaction
+
+    from hitechzone.common import jobs
+
+    from .recompute import JOB_KIND
+
+    year = instance.year
+    transaction.on_commit(lambda: jobs.enqueue(JOB_KIND, params={"year": year}))

@@ -23,6 +23,7 @@ from hitechzone.zone.models import Department
 
 from . import intake
 from .models import Application, ApplicationMaterial, Item, ItemType, Level, Mode, Pause
+from .services import ATTACHMENT_EXTENSIONS
 
 M = ApplicationMaterial.Status
 
@@ -186,6 +187,20 @@ class ItemForm(forms.Form):
 class ItemStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Item.Status.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False, widget=_input())
+
+
+class MaterialFilesForm(forms.Form):
+    """The blank form and the filled-in sample of one material: attach or replace each, or remove it.
+
+    Empty files are let through: the service refuses them (with the file types and the size), in one place.
+    """
+
+    ACCEPT = ",".join(f".{extension}" for extension in ATTACHMENT_EXTENSIONS)
+
+    blank_form = forms.FileField(label=_("Blank form"), required=False, allow_empty_file=True)
+    sample = forms.FileField(label=_("Filled-in sample"), required=False, allow_empty_file=True)
+    remove_blank_form = forms.BooleanField(label=_("Remove the blank form"), required=False)
+    remove_sample = forms.BooleanField(label=_("Remove the sample"), required=False)
 
 
 # --- Filing -----------------------------------------------------------------------------------------------------

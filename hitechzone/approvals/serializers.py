@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -71,10 +72,58 @@ def text(**kwargs) -> serializers.CharField:
 
 
 class ItemMaterialSerializer(serializers.ModelSerializer):
+    """A material; its blank form and sample are downloaded from the signed-in users' page (``*_url``)."""
+
+    blank_form = serializers.SerializerMethodField(help_text=_("the blank form's file name, or null"))
+    sample = serializers.SerializerMethodField(help_text=_("the filled-in sample's file name, or null"))
+    blank_form_url = serializers.SerializerMethodField(help_text=_("download (signed-in users), or null"))
+    sample_url = serializers.SerializerMethodField(help_text=_("download (signed-in users), or null"))
+
     class Meta:
         model = Material
-        fields = ["id", "position", "name", "required", "tolerable", "original", "blank_form", "sample"]
+        fields = [
+            "id",
+            "position",
+            "name",
+            "required",
+            "tolerable",
+            "original",
+            "blank_form",
+            "blank_form_url",
+            "sample",
+            "sample_url",
+        ]
         read_only_fields = fields
+
+    def get_blank_form(self, material: Material) -> str | None:
+        return file_name(material.blank_form)
+
+    def get_sample(self, material: Material) -> str | None:
+        return file_name(material.sample)
+
+    def get_blank_form_url(self, material: Material) -> str | None:
+        return self._download(material, "form") if material.blank_form else None
+
+    def get_sample_url(self, material: Material) -> str | None:
+        return self._download(material, "sample") if material.sample else None
+
+    def _download(self, material: Material, kind: str) -> str:
+        url = reverse("approvals:material-file", args=[material.pk, kind])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+def file_name(field) -> str | None:
+    return field.name.rsplit("/", 1)[-1] if field else None
+
+
+class MaterialFilesSerializer(serializers.Serializer):
+    """The blank form and the sample of a material: a file attaches (or replaces) it; ``remove_*`` removes it."""
+
+    blank_form = serializers.FileField(required=False, allow_empty_file=True, help_text=_("the blank form"))
+    sample = serializers.FileField(required=False, allow_empty_file=True, help_text=_("a filled-in sample"))
+    remove_blank_form = serializers.BooleanField(required=False, default=False)
+    remove_sample = serializers.BooleanField(required=False, default=False)
 
 
 class VersionBriefSerializer(serializers.ModelSerializer):

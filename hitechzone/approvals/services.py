@@ -11,10 +11,12 @@ It may not lie in the future, nor before the application's previous step.
 
 from __future__ import annotations
 
+import posixpath
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -24,6 +26,8 @@ from hitechzone.accounts.models import Role, User
 from hitechzone.common.calendar import add_working_days, working_days_between
 from hitechzone.common.deadlines import counted_working_days, due_date, merge_pauses, yellow_from
 from hitechzone.common.models import Notification
+from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
+from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import Enterprise
 from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Department
@@ -66,15 +70,9 @@ VERSION_FIELDS = (
     "yellow_threshold",
 )
 MATERIAL_FIELDS = ("name", "required", "tolerable", "original")
-
-
-class Refused(Exception):
-    """An action that the rules do not allow; the message says why."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise Refused(message)
+# The blank form and the filled-in sample of a material: the file types the window and applicants open.
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "jpg", "jpeg", "png")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _today() -> date:
@@ -160,10 +158,35 @@ def _check_materials(materials: Iterable[Mapping[str, object]]) -> list[dict]:
             required or not tolerable,
             _("%(name)s: only a required material can be promised for later (容缺).") % {"name": name},
         )
-        cleaned.append(
-            {"name": name, "required": required, "tolerable": tolerable, "original": bool(m.get("original", True))}
-        )
+        row = {"name": name, "required": required, "tolerable": tolerable, "original": bool(m.get("original", True))}
+        # Files, when given: an upload (checked here) or the name of a file already stored (the demo, a carry-over).
+        for key, label in (("blank_form", _("blank form")), ("sample", _("sample"))):
+            value = m.get(key)
+            if isinstance(value, File):
+                _check_attachment(value, material=name, label=label)
+            if value:
+                row[key] = value
+        cleaned.append(row)
     return cleaned
+
+
+def _check_attachment(upload: File, *, material: str, label: str) -> None:
+    """An attachment's type (by its extension), and its size: not empty, at most 10 MB."""
+    filename = posixpath.basename(str(upload.name or "").replace("\\", "/"))
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    names = {"material": material, "label": label, "file": filename}
+    _require(
+        extension in ATTACHMENT_EXTENSIONS,
+        _("%(material)s, %(label)s: %(file)s is not one of the accepted file types (%(types)s).")
+        % {**names, "types": ", ".join(ATTACHMENT_EXTENSIONS)},
+    )
+    size = upload.size or 0
+    _require(size > 0, _("%(material)s, %(label)s: %(file)s is empty.") % names)
+    _require(
+        size <= ATTACHMENT_MAX_BYTES,
+        _("%(material)s, %(label)s: %(file)s is larger than %(mb)d MB.")
+        % {**names, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+    )
 
 
 def _new_version(item: Item, *, number: int, fields: Mapping[str, object], materials: list[dict], by, note: str):
@@ -272,6 +295,66 @@ def _material_keys(materials: list[dict]) -> list[tuple]:
 
 
 @transaction.atomic
+def material_attach(
+    *,
+    material: Material,
+    by,
+    blank_form: File | None = None,
+    sample: File | None = None,
+    remove_blank_form: bool = False,
+    remove_sample: bool = False,
+) -> Material:
+    """Attach, replace or remove the blank form and the filled-in sample of a material of an item's current version.
+
+    No new version is made: the material's content (what the applicant hands in) has not changed, only the help
+    that comes with it; the audit trail records each file's name before and after. Only the materials of the
+    current version take files: an earlier version's attachments are history. A file keeps its name (the storage
+    adds a suffix when the name is taken); a replaced or removed file stays stored, since an earlier version may
+    still point at it. Refused for a cancelled item, and for a file of another type, empty or over 10 MB.
+    """
+    found = Material.objects.filter(pk=material.pk).values_list("version__item_id", flat=True).first()
+    _require(found is not None, _("This material does not exist."))
+    item = Item.objects.select_for_update().get(pk=found)
+    material = Material.objects.select_related("version").get(pk=material.pk)
+    _require(by is None or can_edit_catalogue(by, item.department_id), _("You may not edit this department's items."))
+    _require(item.status != Item.Status.CANCELLED, _("A cancelled item cannot be edited."))
+    _require(
+        material.version_id == item.current_id,
+        _(
+            "%(material)s belongs to version %(n)d, which is no longer current: the files of an earlier version "
+            "are kept as they were. Attach the files to the current version."
+        )
+        % {"material": material.name, "n": material.version.number},
+    )
+    changes = (
+        ("blank_form", blank_form, remove_blank_form, _("blank form")),
+        ("sample", sample, remove_sample, _("sample")),
+    )
+    _require(
+        any(upload is not None or remove for _field, upload, remove, _label in changes),
+        _("Choose a file to attach, or a file to remove."),
+    )
+    for field, upload, remove, label in changes:
+        names = {"material": material.name, "label": label}
+        _require(
+            not (upload is not None and remove),
+            _("%(material)s, %(label)s: either attach a new file or remove the file, not both.") % names,
+        )
+        if remove:
+            _require(bool(getattr(material, field)), _("%(material)s has no %(label)s to remove.") % names)
+        if upload is not None:
+            _check_attachment(upload, material=material.name, label=label)
+    for field, upload, remove, _label in changes:
+        if remove:
+            setattr(material, field, "")
+        elif upload is not None:
+            filename = posixpath.basename(str(upload.name).replace("\\", "/"))
+            getattr(material, field).save(filename, upload, save=False)
+    material.save(update_fields=["blank_form", "sample"])
+    return material
+
+
+@transaction.atomic
 def item_set_status(*, item: Item, by, status: str, reason: str = "") -> Item:
     """Suspend, resume or cancel an item. A cancelled item stays cancelled; open applications run on."""
     item = Item.objects.select_for_update().get(pk=item.pk)
@@ -306,9 +389,12 @@ def _day(on: date | None, application: Application | None = None) -> date:
 
 
 def _step(application: Application, *, by, action: str, before: str, on: date, note: str = "", assignee=None) -> Step:
+    # A step recorded for an earlier day (history, the demo) is timed at noon of that day, not at the load.
+    at = timezone.now() if on >= _today() else timezone.make_aware(datetime.combine(on, time(12)))
     return Step.objects.create(
         application=application,
         by=by,
+        at=at,
         on=on,
         action=action,
         from_state=before,

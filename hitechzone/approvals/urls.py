@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/edit/", views.item_edit, name="item-edit"),
     path("items/<int:pk>/status/", views.item_status, name="item-status"),
+    path("materials/<int:pk>/files/", views.material_files, name="material-files"),
     path("materials/<int:pk>/<slug:kind>/", views.material_file, name="material-file"),
     path("applications/", views.application_list, name="applications"),
     path("applications/new/", views.application_new, name="application-new"),

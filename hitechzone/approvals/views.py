@@ -38,6 +38,7 @@ from .forms import (
     CompleteForm,
     ItemForm,
     ItemStatusForm,
+    MaterialFilesForm,
     NoteForm,
     PauseForm,
     RateForm,
@@ -501,6 +502,10 @@ def item_detail(request, pk: int):
             "is_current": shown is not None and shown.pk == item.current_id,
             "history": history,
             "can_edit": can_edit,
+            # Files go on the materials of the current version only (an earlier version's are history).
+            "can_attach": can_edit and shown is not None and shown.pk == item.current_id,
+            "attachment_types": MaterialFilesForm.ACCEPT,
+            "attachment_max_mb": services.ATTACHMENT_MAX_BYTES // (1024 * 1024),
             "status_forms": status_forms,
             "can_file": _role(user) in FILE_ROLES and item.status == Item.Status.ACTIVE,
         },
@@ -583,10 +588,32 @@ def item_status(request, pk: int):
 
 
 @login_required
-def material_file(request, pk: int, kind: str):
-    """The blank form or the filled-in sample of a material (any role that reads the catalogue)."""
+@require_POST
+def material_files(request, pk: int):
+    """Attach, replace or remove the blank form and the sample of a material (the item's catalogue editors)."""
     user = request.user
     _deny_unless(user, PAGE_ROLES)
+    material = get_object_or_404(
+        Material.objects.filter(version__item__in=Item.objects.for_user(user)).select_related("version"), pk=pk
+    )
+    back = f"{reverse('approvals:item', args=[material.version.item_id])}#material-{material.pk}"
+    form = MaterialFilesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    try:
+        services.material_attach(material=material, by=user, **form.cleaned_data)
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The files of %(material)s are saved.") % {"material": material.name})
+    return redirect(back)
+
+
+@login_required
+def material_file(request, pk: int, kind: str):
+    """The blank form or the filled-in sample of a material: every signed-in user reads the catalogue."""
+    user = request.user
     if kind not in ("form", "sample"):
         raise Http404
     material = get_object_or_404(Material.objects.filter(version__item__in=Item.objects.for_user(user)), pk=pk)

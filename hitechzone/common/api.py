@@ -1,11 +1,15 @@
 """Pieces every module's API uses."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
+
+from .rules import Refused
 
 MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds
 
@@ -87,3 +91,23 @@ def code_or_id_q(model, field: str, value: str, slug_field: str = "code") -> mod
         related = model._meta.get_field(field).related_model
         ids += list(related._base_manager.filter(**{f"{slug_field}__in": codes}).values_list("pk", flat=True))
     return models.Q(**{f"{field}_id__in": ids})
+
+
+class RefusedError(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "refused"
+
+
+class RefusalsAnswer400:
+    """A rule the service refuses (:class:`~hitechzone.common.rules.Refused`) answers 400 with the service's message."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Refused):
+            exc = RefusedError(str(exc))
+        return super().handle_exception(exc)
+
+
+def ids_q(field: str, value: str) -> Q:
+    """``?enterprise=3`` or ``?enterprise=3,5``: ids only; anything else matches nothing."""
+    ids = [int(v) for v in (v.strip() for v in value.split(",")) if v.isdecimal() and int(v) <= MAX_ID]
+    return Q(**{f"{field}_id__in": ids})

@@ -130,4 +130,6 @@ def work_forever(*, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda
 
 
 def _load_handlers() -> None:
+    from hitechzone.approvals import recompute  # noqa: F401 — registers the due-date recomputation
+
     from . import intake_jobs  # noqa: F401 — registers the import handlers

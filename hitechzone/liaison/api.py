@@ -17,12 +17,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hitechzone.accounts.models import Role, User
-from hitechzone.common.api import MAX_ID, CodeOrIdRelatedField, ScopedModelViewSet, code_or_id_q
+from hitechzone.common.api import (
+    CodeOrIdRelatedField,
+    RefusalsAnswer400,
+    ScopedModelViewSet,
+    code_or_id_q,
+    ids_q,
+)
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
 from hitechzone.enterprises.models import Enterprise
 from hitechzone.zone.models import Department
@@ -38,26 +43,6 @@ DUTIES = (
 )
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-class RefusedError(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "refused"
-
-
-class RefusalsAnswer400:
-    """A rule the service refuses (``services.Refused``) answers 400 with the service's message."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.Refused):
-            exc = RefusedError(str(exc))
-        return super().handle_exception(exc)
-
-
-def ids_q(field: str, value: str) -> Q:
-    """``?enterprise=3`` or ``?enterprise=3,5``: ids only; anything else matches nothing."""
-    ids = [int(v) for v in (v.strip() for v in value.split(",")) if v.isdecimal() and int(v) <= MAX_ID]
-    return Q(**{f"{field}_id__in": ids})
 
 
 def officer_q(model, value: str) -> Q:

@@ -16,21 +16,14 @@ from django.utils.translation import gettext as _
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.calendar import add_working_days, is_working_day
 from hitechzone.common.models import Notification
+from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
+from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import Enterprise
 from hitechzone.zone.models import Department
 
 from .models import DEFAULT_DUE_WORKING_DAYS, SERVICE_TARGETS, Assignment, Problem, ProblemStep, Rating, Visit
 
 S = Problem.Status
-
-
-class Refused(Exception):
-    """An action that the rules do not allow; the message says why."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise Refused(message)
 
 
 def _role(user) -> str:
