@@ -13,7 +13,7 @@ like with like.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from django.db.models import Case, CharField, Count, Max, Min, Q, Sum, Value, When
@@ -240,6 +240,7 @@ def year_stats(*, user, year: int, today: date | None = None) -> dict:
             }
         )
     item_rows.sort(key=lambda r: (-r["applications"], r["code"]))
+    items_per_department = Counter(item.department_id for item in catalogue)
     department_rows = []
     for pk, department in sorted(departments.items(), key=lambda kv: (kv[1].sort_order, kv[1].code)):
         tally = per_department.get(pk, Tally())
@@ -249,7 +250,7 @@ def year_stats(*, user, year: int, today: date | None = None) -> dict:
                 "department": department.code,
                 "name": department.name,
                 "short_name": department.short_name or department.name,
-                "items": sum(1 for item in catalogue if item.department_id == pk),
+                "items": items_per_department[pk],
                 "pre_reform_average_days": round(sum(before) / len(before), 1) if before else None,
                 **tally.as_dict(),
             }

@@ -1030,9 +1030,11 @@ def report_overdue(*, today: date | None = None) -> int:
     """Tell the leaders (and the handler) about every application that turned red; each once. Daily."""
     today = today or _today()
     leaders = list(User.objects.filter(role=Role.LEADER, is_active=True))
-    count = 0
+    reported = []
     for application in (
-        Application.objects.overdue(today).filter(red_notified=False).select_related("version", "department")
+        Application.objects.overdue(today)
+        .filter(red_notified=False)
+        .select_related("version", "department", "assignee")
     ):
         users = leaders + ([application.assignee] if application.assignee_id else [])
         _notify(
@@ -1048,19 +1050,24 @@ def report_overdue(*, today: date | None = None) -> int:
             url=application_url(application),
             key=f"approval-overdue-{application.pk}-{application.due_on}",
         )
-        Application.objects.filter(pk=application.pk).update(red_notified=True)
-        count += 1
-    return count
+        reported.append(application.pk)
+    Application.objects.filter(pk__in=reported).update(red_notified=True)
+    return len(reported)
 
 
 def warn_yellow(*, today: date | None = None) -> int:
     """Warn the handler (or the department's staff) of every application whose light turned yellow. Daily."""
     today = today or _today()
     count = 0
+    staff: dict[int, list[User]] = {}  # each department's staff, read once
     for application in Application.objects.filter(
         state__in=Application.COUNTING_STATES, yellow_on__lte=today, due_on__gte=today
-    ).select_related("version"):
-        users = [application.assignee] if application.assignee_id else _department_staff(application.department_id)
+    ).select_related("version", "assignee"):
+        if application.assignee_id:
+            users = [application.assignee]
+        else:
+            department = application.department_id
+            users = staff.setdefault(department, list(_department_staff(department)))
         _notify(
             users,
             kind="approval_due",
