@@ -9,6 +9,8 @@ from hitechzone.approvals import api as approvals_api
 from hitechzone.common import audit_api, import_api, notification_api
 from hitechzone.common.calendar_api import DeadlineView, WorkingDaysView
 from hitechzone.enterprises import api as enterprises_api
+from hitechzone.evaluation import api as evaluation_api
+from hitechzone.evaluation import energy_api, land_api
 from hitechzone.liaison import api as liaison_api
 from hitechzone.zone import api as zone_api
 
@@ -34,6 +36,9 @@ router.register("approval-items", approvals_api.ItemViewSet, basename="approval-
 router.register("applications", approvals_api.ApplicationViewSet, basename="application")
 router.register("approval-bundles", approvals_api.BundleViewSet, basename="approval-bundle")
 router.register("rectifications", approvals_api.RectificationViewSet, basename="rectification")
+for module in (evaluation_api, energy_api, land_api):
+    for prefix, viewset, basename in module.ROUTES:
+        router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -44,6 +49,9 @@ urlpatterns = [
     path("approvals/overdue/", approvals_api.OverdueView.as_view(), name="api-approvals-overdue"),
     path("calendar/deadline/", DeadlineView.as_view(), name="api-calendar-deadline"),
     path("calendar/working-days/", WorkingDaysView.as_view(), name="api-calendar-working-days"),
+    *evaluation_api.PATHS,
+    *energy_api.PATHS,
+    *land_api.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("hitechzone.common.import_urls")),
     path("liaison/", include("hitechzone.liaison.urls", namespace="liaison")),
     path("approvals/", include("hitechzone.approvals.urls", namespace="approvals")),
+    path("evaluation/", include("hitechzone.evaluation.urls", namespace="evaluation")),
     path("notifications/", include("hitechzone.common.notification_views", namespace="notifications")),
     path("calendar/", include("hitechzone.common.calendar_views")),
     path("admin/", admin.site.urls),

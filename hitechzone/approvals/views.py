@@ -25,6 +25,8 @@ from django.views.decorators.http import require_POST
 from hitechzone.accounts.models import Role
 from hitechzone.common.deadlines import BulkClock, remaining_working_days, to_ordinals
 from hitechzone.common.spreadsheets import xlsx_response
+from hitechzone.common.views import deny_unless as _deny_unless
+from hitechzone.common.views import int_param as _int_param
 from hitechzone.common.views import paginate
 from hitechzone.zone.models import Department
 
@@ -102,16 +104,6 @@ def step_labels() -> dict[str, str]:
 
 def _role(user) -> str:
     return user.effective_role
-
-
-def _deny_unless(user, roles) -> None:
-    if _role(user) not in roles:
-        raise Http404
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _parse_year(value, default: int) -> int:

@@ -17,7 +17,7 @@ MODULES = (
     ("M1", _("Service officers"), "liaison:home", ALL - {Role.EXPERT}),
     ("M2", _("Approval centre"), "approvals:home", ALL - {Role.EXPERT}),
     ("M3", _("Projects"), "projects:home", ALL),
-    ("M4", _("Efficiency evaluation"), "evaluation:home", ALL),
+    ("M4", _("Efficiency evaluation"), "evaluation:home", ALL - {Role.DEPARTMENT, Role.EXPERT}),
     ("M5", _("Circular economy"), "circular:home", ALL),
     ("M6", _("Innovation and talent"), "talent:home", ALL),
     ("M7", _("Cockpit"), "cockpit:home", ALL),

@@ -127,9 +127,11 @@ class Kind:
 def registry() -> dict[str, Kind]:
     from hitechzone.approvals.intake import HistoryKind, ItemKind
     from hitechzone.enterprises.intake import EnterpriseKind, IndicatorKind
+    from hitechzone.evaluation.intake import EnergyUseKind
     from hitechzone.zone.intake import ParcelKind
 
-    return {k.name: k for k in (IndicatorKind(), EnterpriseKind(), ParcelKind(), ItemKind(), HistoryKind())}
+    kinds = (IndicatorKind(), EnterpriseKind(), ParcelKind(), ItemKind(), HistoryKind(), EnergyUseKind())
+    return {k.name: k for k in kinds}
 
 
 def get_kind(name: str) -> Kind:

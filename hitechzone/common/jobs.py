@@ -131,5 +131,6 @@ def work_forever(*, poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda
 
 def _load_handlers() -> None:
     from hitechzone.approvals import recompute  # noqa: F401 — registers the due-date recomputation
+    from hitechzone.evaluation import services as evaluation_services  # noqa: F401 — registers evaluation.run
 
     from . import intake_jobs  # noqa: F401 — registers the import handlers

@@ -54,7 +54,44 @@ def _names_table(objects, *attrs: str) -> dict[str, object]:
     return table
 
 
-class IndicatorKind(Kind):
+class EnterpriseYearKind(Kind):
+    """A kind whose rows are about a registered enterprise (USCC + name as registered) in a year up to this one.
+
+    ``prepare`` looks the file's enterprises up in bulk; ``check_enterprise_year`` checks a row and sets its
+    ``enterprise_id``, or reports the problem and answers False."""
+
+    def prepare(self, rows):
+        codes = list({r["uscc"] for r in rows})
+        self.enterprises = {}
+        for i in range(0, len(codes), 5000):
+            found = Enterprise.objects.filter(uscc__in=codes[i : i + 5000]).values_list("id", "uscc", "name")
+            self.enterprises.update({uscc: (pk, name) for pk, uscc, name in found})
+        self.last_year = timezone.localdate().year
+
+    def check_enterprise_year(self, values, error) -> bool:
+        found = self.enterprises.get(values["uscc"])
+        if found is None:
+            error("uscc", _("No enterprise with this USCC is registered: register it first (kind “enterprises”)."))
+            return False
+        pk, registered = found
+        if name_key(values["name"]) != name_key(registered):
+            error(
+                "name",
+                _("This USCC belongs to “%(registered)s”, not “%(given)s”.")
+                % {"registered": registered, "given": values["name"]},
+            )
+            return False
+        if not INDICATOR_FIRST_YEAR <= values["year"] <= self.last_year:
+            error(
+                "year",
+                _("The year must be between %(a)d and %(b)d.") % {"a": INDICATOR_FIRST_YEAR, "b": self.last_year},
+            )
+            return False
+        values["enterprise_id"] = pk
+        return True
+
+
+class IndicatorKind(EnterpriseYearKind):
     name = "indicators"
     label = gettext_lazy("yearly indicators")
     key = ("enterprise_id", "year")
@@ -79,61 +116,44 @@ class IndicatorKind(Kind):
         Column("二氧化硫(吨)", "so2_t", quantity),
         Column("氮氧化物(吨)", "nox_t", quantity),
         Column("年平均职工人数(人)", "employees_avg", parse_int, width=18),
+        Column("用水量(万吨)", "water_wan_t", quantity, width=14),
     )
     FIELDS = ("is_above_scale", *EnterpriseIndicator.FIGURES)
 
-    def prepare(self, rows):
-        codes = {r["uscc"] for r in rows}
-        self.enterprises = {}
-        for i in range(0, len(codes), 5000):
-            chunk = list(codes)[i : i + 5000]
-            self.enterprises.update(
-                {
-                    uscc: (pk, name)
-                    for pk, uscc, name in Enterprise.objects.filter(uscc__in=chunk).values_list("id", "uscc", "name")
-                }
-            )
-        self.last_year = timezone.localdate().year
-
     def check_row(self, values, error):
-        found = self.enterprises.get(values["uscc"])
-        if found is None:
-            error("uscc", _("No enterprise with this USCC is registered: register it first (kind “enterprises”)."))
+        if not self.check_enterprise_year(values, error):
             return
-        pk, registered = found
-        if name_key(values["name"]) != name_key(registered):
-            error(
-                "name",
-                _("This USCC belongs to “%(registered)s”, not “%(given)s”.")
-                % {"registered": registered, "given": values["name"]},
-            )
-            return
-        if not INDICATOR_FIRST_YEAR <= values["year"] <= self.last_year:
-            error(
-                "year",
-                _("The year must be between %(a)d and %(b)d.") % {"a": INDICATOR_FIRST_YEAR, "b": self.last_year},
-            )
-            return
-        values["enterprise_id"] = pk
         if values.get("is_above_scale") is None:
             values["is_above_scale"] = False
+
+    # Columns added to the template after files were already in use: a file without the column (an older
+    # template) imports, and leaves what is stored in that field as it is. A file with the column writes it,
+    # blank cells included (blank: not known).
+    OPTIONAL_LATER = ("water_wan_t",)
+
+    def fields_in(self, rows) -> tuple[str, ...]:
+        """The fields this file writes: all but the later columns its header lacks (every row of a file has the
+        same columns: the validation sets a field, None for a blank cell, for each column it found)."""
+        sample = rows[0] if rows else {}
+        return tuple(f for f in self.FIELDS if f not in self.OPTIONAL_LATER or f in sample)
 
     def write(self, rows, *, batch, progress: Progress) -> Counts:
         enterprise_ids = {r["enterprise_id"] for r in rows}
         years = {r["year"] for r in rows}
+        fields = self.fields_in(rows)
         existing = {}
-        qs = EnterpriseIndicator.objects.filter(year__in=years).values("id", "enterprise_id", "year", *self.FIELDS)
+        qs = EnterpriseIndicator.objects.filter(year__in=years).values("id", "enterprise_id", "year", *fields)
         ids = list(enterprise_ids)
         for i in range(0, len(ids), 5000):
             for stored in qs.filter(enterprise_id__in=ids[i : i + 5000]):
                 existing[(stored["enterprise_id"], stored["year"])] = stored
         names = dict(self.enterprises.values())
-        payload = [{f: r.get(f) for f in ("enterprise_id", "year", *self.FIELDS)} for r in rows]
+        payload = [{f: r.get(f) for f in ("enterprise_id", "year", *fields)} for r in rows]
         counts, _ids = upsert(
             model=EnterpriseIndicator,
             rows=payload,
             key=self.key,
-            fields=self.FIELDS,
+            fields=fields,
             existing=existing,
             describe=lambda r: (f"{names[r['enterprise_id']]} {r['year']}", r["enterprise_id"]),
             touch={"updated_at": timezone.now()},
@@ -162,6 +182,7 @@ class IndicatorKind(Kind):
                 8.4,
                 9.6,
                 180,
+                42.5,
             ]
         ]
 

@@ -241,6 +241,7 @@ class EnterpriseIndicator(models.Model):
     so2_t = _quantity(_("SO₂ (t)"))
     nox_t = _quantity(_("NOx (t)"))
     employees_avg = models.PositiveIntegerField(_("average employees"), null=True, blank=True)
+    water_wan_t = _quantity(_("water used (10k t)"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IndicatorQuerySet.as_manager()
@@ -260,6 +261,7 @@ class EnterpriseIndicator(models.Model):
         "so2_t",
         "nox_t",
         "employees_avg",
+        "water_wan_t",
     )
 
     class Meta:

@@ -401,3 +401,38 @@ def next_class_gap(result: Result, i: int) -> float | None:
     value = float(result.values[ind.key][i])
     need_value = need_sub / ind.weight * bench
     return need_value - (0.0 if math.isnan(value) else value)
+
+
+def next_class_gaps(result: Result) -> np.ndarray:
+    """:func:`next_class_gap` of every firm at once (NaN where it is None); the same arithmetic, so the same bits."""
+    n = len(result)
+    gaps = np.full(n, np.nan)
+    for group in result.scheme.groups:
+        ind = next((x for x in group.indicators if x.key == group.tie_indicator), None)
+        if ind is None:
+            continue
+        floor = result.class_floor[group.key]
+        bench = result.benchmarks[group.key][ind.key]
+        for pos, klass in enumerate(CLASSES[1:], start=1):
+            above = [k for k in CLASSES[:pos] if k in floor]
+            if not above:
+                continue
+            target = floor[above[-1]]
+            idx = np.flatnonzero((result.group == group.key) & (result.class_ == klass) & ~result.vetoed)
+            if not len(idx):
+                continue
+            score = result.score[idx]
+            reached = score >= target
+            gap = np.full(len(idx), np.nan)
+            gap[reached] = 0.0
+            if bench > 0:
+                sub = result.subscores[ind.key][idx]
+                need_sub = target - (score - sub)
+                need_value = need_sub / ind.weight * bench
+                value = result.values[ind.key][idx]
+                todo = ~reached
+                if result.scheme.cap is not None:
+                    todo &= ~(need_sub > ind.weight * result.scheme.cap)
+                gap[todo] = (need_value - np.where(np.isnan(value), 0.0, value))[todo]
+            gaps[idx] = gap
+    return gaps

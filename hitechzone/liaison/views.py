@@ -23,6 +23,8 @@ from django.views.decorators.http import require_POST
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.spreadsheets import xlsx_response
+from hitechzone.common.views import deny_unless as _deny_unless
+from hitechzone.common.views import int_param as _int_param
 from hitechzone.common.views import paginate
 from hitechzone.enterprises.models import Enterprise
 from hitechzone.zone.models import Department
@@ -71,11 +73,6 @@ def _role(user) -> str:
     return user.effective_role
 
 
-def _deny_unless(user, roles) -> None:
-    if _role(user) not in roles:
-        raise Http404
-
-
 def _parse_year(value) -> int:
     today = timezone.localdate()
     try:
@@ -97,11 +94,6 @@ def _parse_month(value) -> tuple[int, int] | None:
 def _shift_month(year: int, month: int, by: int) -> str:
     index = year * 12 + month - 1 + by
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _percent(share) -> float | None:

@@ -20,6 +20,7 @@ HEADERS = [
     "税收实际入库(万元)", "工业增加值(万元)", "研发经费支出(万元)", "综合能耗(吨标准煤)", "用电量(万千瓦时)",
     "化学需氧量(吨)", "氨氮(吨)", "二氧化硫(吨)", "氮氧化物(吨)", "年平均职工人数(人)",
 ]  # fmt: skip
+WATER = "用水量(万吨)"  # issue 6: the optional trailing column
 
 
 def workbook(rows, headers=HEADERS, *, title_row=None, merge_title=False, sheet="指标") -> bytes:
@@ -63,7 +64,8 @@ def counts():
 
 def test_the_indicator_template_has_exactly_the_issue_columns_in_order(db):
     sheet = read_first_sheet(template_bytes(get_kind("indicators")))
-    assert [str(v) for v in sheet.rows[0]] == HEADERS
+    # Issue 3's columns, then issue 6's optional trailing water column (files without it still import).
+    assert [str(v) for v in sheet.rows[0]] == [*HEADERS, WATER]
 
 
 def test_a_good_indicator_workbook_is_written_in_one_batch_with_an_audit_record_per_row(zone):
@@ -296,7 +298,7 @@ def test_enterprise_export_then_import_round_trips_without_changes(zone, client)
 def test_indicator_export_of_a_year_then_import_round_trips(zone, client):
     client.force_login(zone.users.admin)
     data = _export(client, "/enterprises/indicators/export/?year=2025")
-    assert [str(v) for v in read_first_sheet(data).rows[0]] == HEADERS
+    assert [str(v) for v in read_first_sheet(data).rows[0]] == [*HEADERS, WATER]
     batch = run("indicators", data)
     assert (batch.status, batch.rows_unchanged) == (ImportBatch.Status.WRITTEN, 2)
 
@@ -400,7 +402,7 @@ def test_only_administrators_import_through_the_api(zone, api_as):
 def test_the_template_downloads_from_the_api(zone, api_as):
     response = api_as(zone.users.dept_a).get("/api/v1/imports/templates/indicators/")
     assert response.status_code == 200
-    assert [str(v) for v in read_first_sheet(response.content).rows[0]] == HEADERS
+    assert [str(v) for v in read_first_sheet(response.content).rows[0]] == [*HEADERS, WATER]
 
 
 def test_the_ui_uploads_checks_previews_and_writes_after_confirmation(zone, client):

@@ -1,5 +1,6 @@
 /* Draw every element with data-chart="<id of a json_script block>" as an ECharts chart.
-   The JSON holds {type, categories, series: [{name, data}], unit}. Works offline (vendored echarts). */
+   The JSON holds {type, categories, series: [{name, data}], unit, integer (counts: whole-number ticks)}.
+   Works offline (vendored echarts). */
 (function () {
   function draw(el) {
     var spec = JSON.parse(document.getElementById(el.dataset.chart).textContent);
@@ -8,7 +9,7 @@
       return {name: s.name, type: s.type || spec.type || "bar", data: s.data, yAxisIndex: s.axis || 0, smooth: true,
               label: {show: spec.series.length === 1, position: "top"}};
     });
-    var yAxis = [{type: "value", name: spec.unit || ""}];
+    var yAxis = [{type: "value", name: spec.unit || "", minInterval: spec.integer ? 1 : 0}];
     if (spec.unit2) { yAxis.push({type: "value", name: spec.unit2}); }
     chart.setOption({
       tooltip: {trigger: "axis"},

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "hitechzone.evaluation"
+    label = "evaluation"
+    verbose_name = _("Efficiency evaluation")
+
+    def ready(self) -> None:
+        from hitechzone.common import audit
+
+        from . import models
+
+        def nobody(obj) -> None:
+            return None
+
+        audit.register(models.Scheme, enterprise=nobody)
+        audit.register(models.SchemeVersion, enterprise=nobody)
+        audit.register(models.Exemption)
+        audit.register(models.Veto)
+        audit.register(models.EvaluationRun, enterprise=nobody)
+        audit.register(models.EnergyYear, enterprise=nobody)
+        audit.register(models.EnergyUse)
+        audit.register(models.EnergyRanking, enterprise=nobody)
+        audit.register(models.PriceTier, enterprise=nobody)
+        audit.register(models.ExitPolicy, enterprise=nobody)
+        audit.register(models.ExitCase, m2m={"parcels": "code", "swap_parcels": "code"})

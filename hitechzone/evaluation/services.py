@@ -1,0 +1,699 @@
+"""Writes of M4's evaluation: schemes and their versions, exemptions, vetoes, runs and their publication.
+
+Every function is keyword-only, runs in one transaction and is audited (the models are registered in
+``apps.py``; the results of a run are written in bulk and covered by the run's own audit record). An action the
+rules do not allow raises :class:`Refused` with a message for the user and writes nothing.
+
+Who: an administrator edits schemes, exemptions and vetoes and runs evaluations; a leader or an administrator
+publishes a run. ``user=None`` is the system (a management command, the demo): it may do all of it.
+
+**A run** (:func:`run_evaluation`) reads, for its year, every enterprise with a row of yearly indicators (only
+the brand's when the scheme is a brand's) plus the enterprises exempted for the year without such a row; an
+enterprise with neither is not part of the run (it has nothing to be evaluated on, and nothing to be told).
+Each of them gets one :class:`~hitechzone.evaluation.models.EvaluationResult`: its group (above / below /
+excluded) and why it is excluded (no land, below designated size on less than the minimum land, exempted), its
+score, class, rank in the group and in its industry division (the first two digits of GB/T 4754; enterprises
+without an industry of division level or deeper get no industry rank), whether it was vetoed, its indicator
+values and sub-scores, the figures read (``null`` when blank) and the 亩均税收 it needs for the next class.
+The run stores the scheme version it used and a summary (benchmarks, class counts and floors, the indicators
+with their labels, weights and units). Runs and results are never changed afterwards: running again (the same
+scheme version on the same data) gives a new run with the same numbers.
+
+On PostgreSQL the results go in as numbers only — one binary ``COPY`` built by numpy into a temporary table —
+and ``INSERT … SELECT`` writes the rows, the server rendering the JSON (no Python object per row; 100,000
+enterprises: see bench/README.md, "M4 end to end"); elsewhere with ``bulk_create``. JSON numbers are the
+shortest text that reads back to the same float; NaN (missing) is ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models import FloatField, Max
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from hitechzone.accounts.models import Role
+from hitechzone.common import audit, jobs
+from hitechzone.common.models import Job, Source
+from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
+from hitechzone.common.rules import require as _require
+from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise, EnterpriseIndicator
+
+from . import kernel
+from .models import EvaluationResult, EvaluationRun, Exemption, Scheme, SchemeVersion, Veto
+from .schemes import scheme_from_dict
+
+#: The background job that runs :func:`run_evaluation` (params ``{"year", "scheme_version", "note"}``).
+JOB_KIND = "evaluation.run"
+DEFAULT_SCHEME_NAME = "default"
+#: Results per COPY statement / bulk_create batch (the progress bar moves between chunks).
+STORE_CHUNK = 20_000
+
+Progress = Callable[[int, str], None]
+Exclusion = EvaluationResult.Exclusion
+
+
+def _role(user) -> str:
+    return user.effective_role if user is not None else ""
+
+
+def _is_admin(user) -> bool:
+    """The system (``None``) or an administrator."""
+    return user is None or _role(user) == Role.ADMIN
+
+
+def _require_admin(user, message: str) -> None:
+    _require(_is_admin(user), message)
+
+
+def _check_year(year) -> int:
+    _require(
+        isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR,
+        _("The year must be a whole number between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+    )
+    return year
+
+
+def _check_definition(definition) -> None:
+    try:
+        scheme_from_dict(definition)
+    except ValidationError as exc:
+        raise Refused(_("The scheme is not valid: %(problems)s") % {"problems": " ".join(exc.messages)}) from exc
+
+
+# --- Schemes ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scheme_create(
+    *, user, name: str, title: str, definition: dict, effective_from: int, brand=None, description: str = "", note=""
+) -> Scheme:
+    """A new scheme with its version 1 (used from ``effective_from`` on)."""
+    _require_admin(user, _("Only an administrator creates evaluation schemes."))
+    name = (name or "").strip()
+    _require(bool(name) and slugify(name) == name and len(name) <= 40, _("The name is a short slug, e.g. “gaoxin”."))
+    _require(not Scheme.objects.filter(name=name).exists(), _("A scheme named %(name)s exists.") % {"name": name})
+    title = (title or "").strip()
+    _require(bool(title) and len(title) <= 100, _("Give the scheme a title (at most 100 characters)."))
+    _check_year(effective_from)
+    _check_definition(definition)
+    scheme = Scheme.objects.create(name=name, title=title, brand=brand, description=description or "")
+    version = SchemeVersion.objects.create(
+        scheme=scheme,
+        number=1,
+        effective_from=effective_from,
+        definition=definition,
+        note=(note or "")[:200],
+        created_by=user,
+    )
+    scheme.current = version
+    scheme.save(update_fields=["current"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_revise(*, user, scheme: Scheme, definition: dict, effective_from: int, note: str = "") -> SchemeVersion:
+    """A new version of ``scheme``, used for the years from ``effective_from`` on (earlier versions and the runs
+    that used them are kept as they are)."""
+    _require_admin(user, _("Only an administrator revises evaluation schemes."))
+    _check_year(effective_from)
+    _check_definition(definition)
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    number = (scheme.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = SchemeVersion.objects.create(
+        scheme=scheme,
+        number=number,
+        effective_from=effective_from,
+        definition=definition,
+        note=(note or "")[:200],
+        created_by=user,
+    )
+    scheme.current = version
+    scheme.save(update_fields=["current"])
+    return version
+
+
+def scheme_version_for(*, year: int, scheme=None) -> SchemeVersion:
+    """The version of ``scheme`` that applies to ``year``: the one with the latest ``effective_from`` not after the
+    year (of two from the same year, the later version). ``scheme``: ``None`` (the default scheme), a scheme's
+    name, a :class:`Scheme`, or a :class:`SchemeVersion` (returned as it is: an explicit choice)."""
+    if isinstance(scheme, SchemeVersion):
+        return scheme
+    if scheme is None or isinstance(scheme, str):
+        name = scheme or DEFAULT_SCHEME_NAME
+        found = Scheme.objects.filter(name=name).first()
+        _require(found is not None, _("There is no evaluation scheme named %(name)s.") % {"name": name})
+        scheme = found
+    version = (
+        SchemeVersion.objects.select_related("scheme", "scheme__brand")
+        .filter(scheme=scheme, effective_from__lte=year)
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+    _require(
+        version is not None,
+        _("No version of the scheme %(scheme)s applies to %(year)s.") % {"scheme": scheme, "year": year},
+    )
+    return version
+
+
+# --- Exemptions and vetoes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exemption_set(*, user, enterprise: Enterprise, year: int, reason: str, details: str) -> Exemption:
+    """Exempt ``enterprise`` from the evaluation of ``year`` (or change the reason of its exemption)."""
+    _require_admin(user, _("Only an administrator exempts enterprises from the evaluation."))
+    _check_year(year)
+    _require(reason in Exemption.Reason.values, _("Choose the reason of the exemption."))
+    details = (details or "").strip()
+    _require(bool(details) and len(details) <= 200, _("Say why the enterprise is exempted (at most 200 characters)."))
+    exemption = Exemption.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    if exemption is None:
+        return Exemption.objects.create(
+            enterprise=enterprise, year=year, reason=reason, details=details, created_by=user
+        )
+    exemption.reason, exemption.details = reason, details
+    exemption.save(update_fields=["reason", "details"])
+    return exemption
+
+
+@transaction.atomic
+def exemption_remove(*, user, exemption: Exemption) -> None:
+    _require_admin(user, _("Only an administrator removes exemptions."))
+    exemption.delete()
+
+
+@transaction.atomic
+def veto_set(*, user, enterprise: Enterprise, year: int, kind: str, reason: str, occurred_on=None) -> Veto:
+    """一票否决: ``enterprise`` is class D in ``year`` (or change the record of its veto)."""
+    _require_admin(user, _("Only an administrator enters vetoes."))
+    _check_year(year)
+    _require(kind in Veto.Kind.values, _("Choose the kind of accident or violation."))
+    reason = (reason or "").strip()
+    _require(bool(reason) and len(reason) <= 200, _("Describe the accident or violation (at most 200 characters)."))
+    _require(
+        occurred_on is None or occurred_on.year == year,
+        _("The accident must have happened in %(year)s.") % {"year": year},
+    )
+    veto = Veto.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    if veto is None:
+        return Veto.objects.create(
+            enterprise=enterprise, year=year, kind=kind, reason=reason, occurred_on=occurred_on, created_by=user
+        )
+    veto.kind, veto.reason, veto.occurred_on = kind, reason, occurred_on
+    veto.save(update_fields=["kind", "reason", "occurred_on"])
+    return veto
+
+
+@transaction.atomic
+def veto_remove(*, user, veto: Veto) -> None:
+    _require_admin(user, _("Only an administrator removes vetoes."))
+    veto.delete()
+
+
+# --- Runs ------------------------------------------------------------------------------------------------------
+
+
+def _nothing(percent: int, stage: str) -> None:
+    return None
+
+
+def _division(code: str | None) -> str:
+    """The industry division (大类, two digits) of a GB/T 4754 code of division level or deeper, else ""."""
+    return code[:2] if code and len(code) >= 2 and code[:2].isdigit() else ""
+
+
+class _Input:
+    """What a run reads, as arrays (one entry per enterprise of the run)."""
+
+    def __init__(self, year: int, scheme: kernel.Scheme, brand_id: int | None):
+        self.figures = scheme.figures()
+        rows_qs = EnterpriseIndicator.objects.filter(year=year).order_by()
+        exempt_qs = Exemption.objects.filter(year=year)
+        veto_qs = Veto.objects.filter(year=year)
+        if brand_id is not None:
+            rows_qs = rows_qs.filter(enterprise__brand_id=brand_id)
+            exempt_qs = exempt_qs.filter(enterprise__brand_id=brand_id)
+            veto_qs = veto_qs.filter(enterprise__brand_id=brand_id)
+        # The SQL of the queryset, run on a plain cursor: no Django converters per value (100k rows: ~2 s less).
+        sql, params = rows_qs.values_list(
+            "enterprise_id",
+            "enterprise__uscc",
+            "enterprise__name",
+            "enterprise__industry_id",
+            "is_above_scale",
+            *(Cast(f, FloatField()) for f in self.figures),
+        ).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        exempt_ids = set(exempt_qs.values_list("enterprise_id", flat=True))
+        veto_ids = set(veto_qs.values_list("enterprise_id", flat=True))
+        with_rows = {r[0] for r in rows}
+        without = exempt_ids - with_rows
+        if without:  # exempted enterprises without figures of the year are in the run, as exempted
+            blank = (None,) * len(self.figures)
+            for pk, uscc, name, industry in (
+                Enterprise.objects.filter(pk__in=without).order_by().values_list("pk", "uscc", "name", "industry_id")
+            ):
+                rows.append((pk, uscc, name, industry, False, *blank))
+        self.n = n = len(rows)
+        cols = list(zip(*rows, strict=True)) if rows else [()] * (5 + len(self.figures))
+        self.enterprise_id = np.array(cols[0], dtype=np.int64)
+        self.uscc = list(cols[1])
+        self.name = list(cols[2])
+        self.industry = [_division(code) for code in cols[3]]
+        self.data: dict[str, np.ndarray] = {
+            "uscc": np.array(self.uscc, dtype="<U18") if n else np.array([], dtype="<U18"),
+            "above_scale": np.array(cols[4], dtype=bool),
+            "exempt": np.fromiter((pk in exempt_ids for pk in cols[0]), dtype=bool, count=n),
+            "veto": np.fromiter((pk in veto_ids for pk in cols[0]), dtype=bool, count=n),
+        }
+        for i, figure in enumerate(self.figures):
+            self.data[figure] = np.array(cols[5 + i], dtype=np.float64)  # None → NaN
+
+
+def _industry_ranks(result: kernel.Result, industry: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's rank within its group and industry division (in the order of the group's ranks) and how many
+    firms of the group share that division; 0 where the firm has no division or is excluded."""
+    n = len(result)
+    rank = np.zeros(n, dtype=np.int64)
+    size = np.zeros(n, dtype=np.int64)
+    codes, ind = np.unique(np.array(industry, dtype="<U4"), return_inverse=True) if n else ([], np.zeros(0, int))
+    has = (np.asarray(ind) >= 0) & (result.group != kernel.EXCLUDED)
+    if len(codes) and "" in codes:
+        has &= ind != int(np.flatnonzero(codes == "")[0])
+    group_no = np.zeros(n, dtype=np.int64)
+    for g_no, g in enumerate(result.scheme.groups):
+        group_no[result.group == g.key] = g_no
+    idx = np.flatnonzero(has)
+    if not len(idx):
+        return rank, size
+    order = idx[np.lexsort((result.rank[idx], ind[idx], group_no[idx]))]
+    key = group_no[order] * (len(codes) + 1) + ind[order]
+    start = np.concatenate(([True], key[1:] != key[:-1]))
+    run_start = np.flatnonzero(start)
+    run_id = np.cumsum(start) - 1
+    rank[order] = np.arange(len(order)) - run_start[run_id] + 1
+    lengths = np.diff(np.append(run_start, len(order)))
+    size[order] = lengths[run_id]
+    return rank, size
+
+
+def _finite(x: float) -> float | None:
+    return x if isinstance(x, float) and math.isfinite(x) else None
+
+
+# Codes of the small text columns (stored as their index in the arrays while the rows move as numbers).
+_EXCLUSIONS = ("", Exclusion.SMALL_LAND.value, Exclusion.NO_LAND.value, Exclusion.EXEMPT.value)
+_CLASSES = ("", *kernel.CLASSES)
+
+
+class _Rows:
+    """The result rows of a run as arrays, one entry per enterprise of the run."""
+
+    def __init__(self, inp: _Input, result: kernel.Result, scheme: kernel.Scheme):
+        self.inp, self.result, self.scheme = inp, result, scheme
+        n = inp.n
+        group = result.group
+        self.group_keys = [*(g.key for g in scheme.groups), kernel.EXCLUDED]
+        self.group_no = np.full(n, len(scheme.groups), dtype=np.int16)
+        for no, g in enumerate(scheme.groups):
+            self.group_no[group == g.key] = no
+        excluded = group == kernel.EXCLUDED
+        land = inp.data[scheme.scope.land_figure]
+        exempt = inp.data["exempt"] & scheme.scope.exclude_exempt
+        no_land = np.isnan(land) | ~(land > 0)
+        self.exclusion_no = np.zeros(n, dtype=np.int16)
+        self.exclusion_no[excluded] = 1
+        self.exclusion_no[excluded & no_land] = 2
+        self.exclusion_no[excluded & exempt] = 3
+        self.klass_no = np.searchsorted(np.array(_CLASSES), result.class_).astype(np.int16)
+        self.industry_codes, self.industry_no = np.unique(np.array(inp.industry, dtype="<U4"), return_inverse=True)
+        self.industry_rank, self.industry_size = _industry_ranks(result, inp.industry)
+        self.gap = kernel.next_class_gaps(result)
+        # Imputed keys: a bit per indicator of the row's group; the distinct (group, bits) become JSON lists.
+        bits = np.zeros(n, dtype=np.int64)
+        for g in scheme.groups:
+            idx = np.flatnonzero(group == g.key)
+            for j, ind in enumerate(g.indicators):
+                bits[idx] |= result.imputed[ind.key][idx].astype(np.int64) << j
+        combo = self.group_no.astype(np.int64) << 32 | bits
+        combos, self.imputed_no = np.unique(combo, return_inverse=True)
+        self.imputed_json = []
+        for c in combos.tolist():
+            g_no, mask = c >> 32, c & 0xFFFFFFFF
+            keys = [i.key for j, i in enumerate(scheme.groups[g_no].indicators)] if g_no < len(scheme.groups) else []
+            self.imputed_json.append(json.dumps([k for j, k in enumerate(keys) if mask >> j & 1]))
+        # Every indicator key of the scheme, in order (values and sub-scores are read by key).
+        self.keys = list(dict.fromkeys(i.key for g in scheme.groups for i in g.indicators))
+
+    def count(self, group: str) -> int:
+        return int((self.group_no == self.group_keys.index(group)).sum())
+
+    def exclusions(self) -> dict[str, int]:
+        counts = np.bincount(self.exclusion_no, minlength=len(_EXCLUSIONS))
+        return {reason: int(c) for reason, c in zip(_EXCLUSIONS, counts.tolist(), strict=True) if reason and c}
+
+    def objects(self, run_id: int, start: int, stop: int) -> list[EvaluationResult]:
+        """The rows ``start:stop`` as model instances (the store of databases other than PostgreSQL)."""
+        inp, result, scheme = self.inp, self.result, self.scheme
+        objs = []
+        for i in range(start, stop):
+            g_no = int(self.group_no[i])
+            keys = [ind.key for ind in scheme.groups[g_no].indicators] if g_no < len(scheme.groups) else []
+            objs.append(
+                EvaluationResult(
+                    run_id=run_id,
+                    enterprise_id=int(inp.enterprise_id[i]),
+                    group=self.group_keys[g_no],
+                    exclusion=_EXCLUSIONS[self.exclusion_no[i]],
+                    score=_finite(float(result.score[i])),
+                    klass=_CLASSES[self.klass_no[i]],
+                    rank=int(result.rank[i]) or None,
+                    industry_rank=int(self.industry_rank[i]) or None,
+                    industry_size=int(self.industry_size[i]) or None,
+                    industry_code=inp.industry[i],
+                    vetoed=bool(result.vetoed[i]),
+                    values={k: _finite(float(result.values[k][i])) for k in keys},
+                    subscores={k: _finite(float(result.subscores[k][i])) for k in keys},
+                    imputed=json.loads(self.imputed_json[self.imputed_no[i]]),
+                    inputs={
+                        **{f: _finite(float(inp.data[f][i])) for f in inp.figures},
+                        "above_scale": bool(inp.data["above_scale"][i]),
+                    },
+                    name=inp.name[i],
+                    uscc=inp.uscc[i],
+                    next_class_gap=_finite(float(self.gap[i])),
+                )
+            )
+        return objs
+
+    # --- PostgreSQL: the rows as numbers in a binary COPY, the JSON built by the server -------------------------
+
+    def _binary_columns(self) -> list[tuple[str, str, np.ndarray]]:
+        """(name, SQL type, array) of the staging table's columns, all of fixed width."""
+        inp, result = self.inp, self.result
+        n = inp.n
+        cols = [
+            ("i", "int8", np.arange(n, dtype=np.int64)),
+            ("e", "int8", inp.enterprise_id),
+            ("g", "int2", self.group_no),
+            ("x", "int2", self.exclusion_no),
+            ("s", "float8", result.score),
+            ("k", "int2", self.klass_no),
+            ("r", "int8", result.rank),
+            ("ir", "int8", self.industry_rank),
+            ("isz", "int8", self.industry_size),
+            ("ic", "int4", np.asarray(self.industry_no, dtype=np.int32)),
+            ("vt", "bool", result.vetoed),
+            ("gap", "float8", self.gap),
+            ("im", "int4", np.asarray(self.imputed_no, dtype=np.int32)),
+            ("ab", "bool", inp.data["above_scale"]),
+        ]
+        cols += [(f"v{j}", "float8", result.values[k]) for j, k in enumerate(self.keys)]
+        cols += [(f"s{j}", "float8", result.subscores[k]) for j, k in enumerate(self.keys)]
+        cols += [(f"f{j}", "float8", inp.data[f]) for j, f in enumerate(inp.figures)]
+        return cols
+
+    def copy_binary(self, cursor, table: str) -> None:
+        """Create the staging table and fill it with one binary COPY built by numpy (no Python per row)."""
+        cols = self._binary_columns()
+        widths = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "float8": ">f8", "bool": "u1"}
+        # Dropped when done; ON COMMIT DROP too, as the outer transaction may be longer (a test's, a caller's).
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(f'{c} {t}' for c, t, _ in cols)}) ON COMMIT DROP")
+        dtype = [("nf", ">i2")]
+        for c, t, _a in cols:
+            dtype += [(f"l_{c}", ">i4"), (f"d_{c}", widths[t])]
+        rows = np.zeros(self.inp.n, dtype=dtype)
+        rows["nf"] = len(cols)
+        for c, t, a in cols:
+            rows[f"l_{c}"] = np.dtype(widths[t]).itemsize
+            rows[f"d_{c}"] = a
+        data = b"PGCOPY\n\xff\r\n\x00" + bytes(8) + rows.tobytes() + b"\xff\xff"
+        with cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
+            for at in range(0, len(data), 8 << 20):
+                copy.write(data[at : at + (8 << 20)])
+        cursor.execute(f"ANALYZE {table}")  # so that the join to the enterprises is a hash join, not 100k probes
+
+    def insert_sql(self, table: str) -> str:
+        """INSERT … SELECT from the staging table; the server renders the JSON (float8 → text is the shortest
+        text that reads back to the same double, as Python's repr). Parameters: run id, group keys, exclusion
+        codes, classes, industry codes, imputed lists (JSON texts), first and last row."""
+
+        def number(column: str) -> str:
+            return f"COALESCE(NULLIF(t.{column}, 'NaN'::float8)::text, 'null')"
+
+        def obj(pairs: list[tuple[str, str]]) -> str:
+            if not pairs:
+                return "'{}'"
+            parts = [f"'{{\"{pairs[0][0]}\": ' || {pairs[0][1]}"]
+            parts += [f"', \"{k}\": ' || {v}" for k, v in pairs[1:]]
+            return " || ".join(parts) + " || '}'"
+
+        by_group = []
+        for no, g in enumerate(self.scheme.groups):
+            keys = [i.key for i in g.indicators]
+            by_group.append(
+                (
+                    no,
+                    obj([(k, number(f"v{self.keys.index(k)}")) for k in keys]),
+                    obj([(k, number(f"s{self.keys.index(k)}")) for k in keys]),
+                )
+            )
+        values = "CASE t.g " + " ".join(f"WHEN {no} THEN {v}" for no, v, _s in by_group) + " ELSE '{}' END"
+        subscores = "CASE t.g " + " ".join(f"WHEN {no} THEN {s}" for no, _v, s in by_group) + " ELSE '{}' END"
+        inputs = obj(
+            [(f, number(f"f{j}")) for j, f in enumerate(self.inp.figures)]
+            + [("above_scale", "CASE WHEN t.ab THEN 'true' ELSE 'false' END")]
+        )
+        q = connection.ops.quote_name
+        columns = ", ".join(
+            q(EvaluationResult._meta.get_field(f).column)
+            for f in ("run", "enterprise", "group", "exclusion", "score", "klass", "rank", "industry_rank",
+                      "industry_size", "industry_code", "vetoed", "values", "subscores", "imputed", "inputs", "name",
+                      "uscc", "next_class_gap")
+        )  # fmt: skip
+        # Only names go into the text: the scheme's keys (validated: [a-z][a-z0-9_]*) and the figures' names.
+        return (
+            f"INSERT INTO {q(EvaluationResult._meta.db_table)} ({columns}) "  # noqa: S608
+            "SELECT %s, t.e, (%s::text[])[t.g + 1], (%s::text[])[t.x + 1], NULLIF(t.s, 'NaN'::float8), "
+            "(%s::text[])[t.k + 1], NULLIF(t.r, 0), NULLIF(t.ir, 0), NULLIF(t.isz, 0), (%s::text[])[t.ic + 1], "
+            f"t.vt, ({values})::jsonb, ({subscores})::jsonb, ((%s::text[])[t.im + 1])::jsonb, ({inputs})::jsonb, "
+            f"e.name, e.uscc, NULLIF(t.gap, 'NaN'::float8) FROM {table} t "
+            f"JOIN {q(Enterprise._meta.db_table)} e ON e.id = t.e WHERE t.i >= %s AND t.i < %s"
+        )
+
+    def insert_params(self, run_id: int) -> list:
+        return [run_id, self.group_keys, list(_EXCLUSIONS), list(_CLASSES), self.industry_codes.tolist(),
+                self.imputed_json]  # fmt: skip
+
+
+def _store(rows: _Rows, run_id: int, progress: Progress, start: int, end: int) -> None:
+    """Write the result rows in chunks, moving the bar from ``start`` to ``end``: on PostgreSQL a binary COPY of
+    the numbers into a staging table, then ``INSERT … SELECT`` per chunk; elsewhere ``bulk_create``."""
+    n = rows.inp.n
+    if not n:
+        return
+    pg = connection.vendor == "postgresql"
+    table = "evaluation_result_staging"
+    if pg:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL extra_float_digits = 1")  # shortest exact float8 output (PostgreSQL ≥ 12)
+            rows.copy_binary(cursor, table)
+        sql, params = rows.insert_sql(table), rows.insert_params(run_id)
+    for done in range(0, n, STORE_CHUNK):
+        stop = min(n, done + STORE_CHUNK)
+        if pg:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, done, stop])
+        else:
+            EvaluationResult.objects.bulk_create(rows.objects(run_id, done, stop), batch_size=2000)
+        progress(start + (end - start) * stop // n, _("Storing results (%(done)d of %(n)d)") % {"done": stop, "n": n})
+    if pg:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {table}")
+
+
+def _summary(result: kernel.Result, scheme: kernel.Scheme, rows: _Rows) -> dict:
+    def number(x: float) -> float | None:
+        return _finite(float(x))
+
+    exclusions = rows.exclusions()
+    return {
+        "benchmarks": {g: {k: number(v) for k, v in b.items()} for g, b in result.benchmarks.items()},
+        "counts": result.counts,
+        "class_floor": {g: {k: number(v) for k, v in f.items()} for g, f in result.class_floor.items()},
+        "indicators": {
+            g.key: [{"key": i.key, "label": i.label, "weight": i.weight, "unit": i.unit} for i in g.indicators]
+            for g in scheme.groups
+        },
+        "groups": {g.key: g.label for g in scheme.groups},
+        "tie_indicator": {g.key: g.tie_indicator for g in scheme.groups},
+        "exclusions": exclusions,
+        "figures": list(scheme.figures()),
+    }
+
+
+def run_evaluation(
+    *, user, year: int, scheme=None, note: str = "", progress: Progress | None = None, job: Job | None = None
+) -> EvaluationRun:
+    """Evaluate ``year`` with the version of ``scheme`` that applies to it (see :func:`scheme_version_for`) and
+    store the run and one result per enterprise of the run (see the module's docstring). Synchronous; reports
+    ``progress(percent, stage)`` while reading, computing and storing. ``job``: the background job running it."""
+    _require_admin(user, _("Only an administrator runs an evaluation."))
+    _check_year(year)
+    progress = progress or _nothing
+    started = time.perf_counter()
+    version = scheme_version_for(year=year, scheme=scheme)
+    kscheme = version.kernel()
+    brand_id = version.scheme.brand_id
+
+    progress(0, _("Reading the figures of %(year)s") % {"year": year})
+    inp = _Input(year, kscheme, brand_id)
+    progress(30, _("Scoring %(n)d enterprises") % {"n": inp.n})
+    result = kernel.evaluate(inp.data, kscheme)
+    rows = _Rows(inp, result, kscheme)
+    summary = _summary(result, kscheme, rows)
+    progress(45, _("Storing results"))
+
+    with transaction.atomic():
+        run = EvaluationRun.objects.create(
+            year=year,
+            scheme_version=version,
+            brand_id=brand_id,
+            status=EvaluationRun.Status.DONE,
+            note=(note or "")[:200],
+            created_by=user,
+            n_above=rows.count(kernel.ABOVE),
+            n_below=rows.count(kernel.BELOW),
+            n_excluded=rows.count(kernel.EXCLUDED),
+            summary=summary,
+            job=job,
+        )
+        _store(rows, run.pk, progress, 45, 99)
+        # Timing only (the audit record of the creation above holds everything else).
+        run.finished_at = timezone.now()
+        run.seconds = round(time.perf_counter() - started, 3)
+        EvaluationRun.objects.filter(pk=run.pk).update(finished_at=run.finished_at, seconds=run.seconds)
+    progress(100, _("Done: %(n)d enterprises") % {"n": inp.n})
+    return run
+
+
+def run_enqueue(*, user, year: int, scheme=None, note: str = "") -> Job:
+    """Run an evaluation in the background (job kind ``evaluation.run``; its result is ``{"run": id}``). The rules
+    are checked now: a refused run is never queued."""
+    _require_admin(user, _("Only an administrator runs an evaluation."))
+    _check_year(year)
+    version = scheme_version_for(year=year, scheme=scheme)
+    return jobs.enqueue(
+        JOB_KIND, user=user, params={"year": year, "scheme_version": version.pk, "note": (note or "")[:200]}
+    )
+
+
+@jobs.handler(JOB_KIND)
+def _run_job(job: Job, report: jobs.JobReporter) -> dict:
+    params = job.params
+    version = SchemeVersion.objects.select_related("scheme").get(pk=params["scheme_version"])
+    with audit.audit_context(user=job.user, source=Source.SYSTEM):
+        run = run_evaluation(
+            user=job.user,
+            year=int(params["year"]),
+            scheme=version,
+            note=params.get("note", ""),
+            progress=report,
+            job=job,
+        )
+    report.log(
+        _(
+            "Evaluation #%(run)d of %(year)d: %(above)d above, %(below)d below designated size, "
+            "%(excluded)d not evaluated"
+        )
+        % {"run": run.pk, "year": run.year, "above": run.n_above, "below": run.n_below, "excluded": run.n_excluded}
+    )
+    return {"run": run.pk}
+
+
+@transaction.atomic
+def run_publish(*, user, run: EvaluationRun) -> EvaluationRun:
+    """Publish ``run``: its enterprises (and their officers) see their results. It replaces the run published
+    before for the same year and brand (that one's ``published_at`` is cleared)."""
+    _require(
+        user is None or _role(user) in (Role.ADMIN, Role.LEADER),
+        _("Only a leader or an administrator publishes an evaluation."),
+    )
+    run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    _require(run.status == EvaluationRun.Status.DONE, _("Only a finished evaluation can be published."))
+    _require(run.published_at is None, _("This evaluation is published already."))
+    for older in EvaluationRun.objects.select_for_update().filter(
+        year=run.year, brand_id=run.brand_id, published_at__isnull=False
+    ):
+        older.published_at = None
+        older.save(update_fields=["published_at"])
+    run.published_at = timezone.now()
+    run.published_by = user
+    run.save(update_fields=["published_at", "published_by"])
+    _notify_published(run)
+    return run
+
+
+def _notify_published(run: EvaluationRun) -> None:
+    """Tell each enterprise user of an enterprise in the run its class (one line in the inbox, linking to the
+    explanation), and each officer how many of the enterprises they serve have a result. Three queries, one
+    bulk insert; a run published again later (after another one was) does not notify twice."""
+    from hitechzone.accounts.models import User
+    from hitechzone.common.models import Notification
+    from hitechzone.liaison.models import Assignment
+
+    in_run = run.results.values("enterprise_id")
+    users = User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_id__in=in_run)
+    results = {
+        enterprise_id: (pk, klass)
+        for enterprise_id, pk, klass in run.results.filter(enterprise_id__in=users.values("enterprise_id")).values_list(
+            "enterprise_id", "pk", "klass"
+        )
+    }
+    notes = [
+        Notification(
+            user_id=user_id,
+            kind="evaluation_published",
+            key=f"evaluation:{run.pk}",
+            url=f"/evaluation/results/{results[enterprise_id][0]}/",
+            text=(
+                _("Your %(year)d per-mu evaluation is published: class %(klass)s.")
+                if results[enterprise_id][1]
+                else _("Your %(year)d per-mu evaluation is published: not evaluated this year.")
+            )
+            % {"year": run.year, "klass": results[enterprise_id][1]},
+        )
+        for user_id, enterprise_id in users.values_list("pk", "enterprise_id")
+    ]
+    served = (
+        Assignment.objects.active()
+        .filter(enterprise_id__in=in_run)
+        .values_list("officer_id")
+        .annotate(n=models.Count("enterprise_id", distinct=True))
+    )
+    notes += [
+        Notification(
+            user_id=officer_id,
+            kind="evaluation_published",
+            key=f"evaluation:{run.pk}",
+            url="/evaluation/mine/",
+            text=_("The %(year)d per-mu evaluation is published: %(n)d of the enterprises you serve have a result.")
+            % {"year": run.year, "n": n},
+        )
+        for officer_id, n in served
+    ]
+    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=2000)
