@@ -260,7 +260,7 @@ def indicator_rows(rng: random.Random, plan: dict) -> list[dict]:
                 "value_added_wan_yuan": dec(output * rng.uniform(0.18, 0.32)),
                 "rd_spending_wan_yuan": dec(revenue * rng.uniform(0.005, 0.06)),
                 "energy_tce": dec(energy, 3),
-                "electricity_wan_kwh": dec(energy * rng.uniform(1.2, 3.5), 3),
+                "electricity_wan_kwh": dec(energy * rng.uniform(1.2, 3.5) / 10, 3),  # 15–45 % of the energy
                 "cod_t": dec(emission * rng.uniform(2, 12) * (3 if chemical else 1), 3),
                 "ammonia_nitrogen_t": dec(emission * rng.uniform(0.2, 1.2), 3),
                 "so2_t": dec(emission * rng.uniform(0.5, 6) * (2 if chemical else 0.5), 3),

@@ -23,6 +23,7 @@ from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Par
 
 from . import reference as ref
 from .approvals import load_approvals
+from .evaluation import load_evaluation
 from .liaison import load_liaison
 
 PASSWORD = "demo-Zone-2026"  # noqa: S105 — the published demo password, printed by `make demo`
@@ -180,6 +181,14 @@ def indicator_rows(rng: random.Random, plan: Plan) -> list[dict]:
     output = plan.output_per_mu * plan.land_mu / math.prod(plan.growth)
     chemical = plan.chain[0] in {"fluorine", "organosilicon", "inorganic-silicon", "fine-chemicals"}
     energy_per_wan = rng.uniform(0.25, 0.9) if chemical else rng.uniform(0.03, 0.15)
+    # Water (t per 10k yuan of output) comes from a stream of its own, so the seed's other figures stay as they were.
+    water_rng = random.Random(f"water-{plan.uscc}")
+    if chemical:
+        water_per_wan = water_rng.uniform(8, 25)
+    elif plan.chain[0] == "biomedicine":
+        water_per_wan = water_rng.uniform(4, 12)
+    else:
+        water_per_wan = water_rng.uniform(1.5, 6) if plan.industrial else water_rng.uniform(0.3, 1)
     for year, growth in zip(YEARS, plan.growth, strict=True):
         output *= growth
         revenue = output * rng.uniform(0.92, 1.08)
@@ -195,12 +204,14 @@ def indicator_rows(rng: random.Random, plan: Plan) -> list[dict]:
                 "value_added_wan_yuan": _d(output * rng.uniform(0.18, 0.32)),
                 "rd_spending_wan_yuan": _d(revenue * rng.uniform(0.005, 0.06)),
                 "energy_tce": _d(energy, "0.001"),
-                "electricity_wan_kwh": _d(energy * rng.uniform(1.2, 3.5), "0.001"),
+                # 1 万kWh is 1.229 tce (当量): electricity is 15–45 % of a firm's energy, the rest fuels and steam.
+                "electricity_wan_kwh": _d(energy * rng.uniform(1.2, 3.5) / 10, "0.001"),
                 "cod_t": _d(emission * rng.uniform(2, 12) * (3 if chemical else 1), "0.001"),
                 "ammonia_nitrogen_t": _d(emission * rng.uniform(0.2, 1.2), "0.001"),
                 "so2_t": _d(emission * rng.uniform(0.5, 6) * (2 if chemical else 0.5), "0.001"),
                 "nox_t": _d(emission * rng.uniform(0.5, 5), "0.001"),
                 "employees_avg": max(5, int(output / rng.uniform(60, 180))),
+                "water_wan_t": _d(output * water_per_wan * water_rng.uniform(0.9, 1.1) / 10000, "0.001"),
                 "is_above_scale": plan.industrial and revenue >= 2000,
             }
         )
@@ -375,4 +386,5 @@ def load_demo(*, seed: int = 42) -> Report:
     load_people(rng, plans, report)
     load_liaison(rng, report)
     load_approvals(rng, report)
+    load_evaluation(rng, report)
     return report

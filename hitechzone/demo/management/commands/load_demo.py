@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from hitechzone.demo.approvals import HINTS
+from hitechzone.demo.evaluation import hints as evaluation_hints
 from hitechzone.demo.generator import PASSWORD, PERSONAS, load_demo
 
 
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         if not quiet_logins:
             self.stdout.write("")
             self.stdout.write(_("Logins (password for all: %(password)s)") % {"password": PASSWORD})
+            more = evaluation_hints()
             for username, role, full_name in PERSONAS:
-                hint = f"  — {HINTS[username]}" if username in HINTS else ""
+                found = [str(h) for h in (HINTS.get(username), more.pop(username, None)) if h]
+                hint = f"  — {'; '.join(found)}" if found else ""
                 self.stdout.write(f"  {username:<10} {role.label!s:<18} {full_name}{hint}")
+            for username, hint in more.items():  # logins beyond the personas (same password)
+                self.stdout.write(f"  {username:<10} {hint}")
