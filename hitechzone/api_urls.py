@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from hitechzone.accounts.api import MeView, TokenView
 from hitechzone.approvals import api as approvals_api
+from hitechzone.circular import api as circular_api
+from hitechzone.circular import optimize_api, project_api
 from hitechzone.common import audit_api, import_api, notification_api
 from hitechzone.common.calendar_api import DeadlineView, WorkingDaysView
 from hitechzone.enterprises import api as enterprises_api
@@ -36,7 +38,7 @@ router.register("approval-items", approvals_api.ItemViewSet, basename="approval-
 router.register("applications", approvals_api.ApplicationViewSet, basename="application")
 router.register("approval-bundles", approvals_api.BundleViewSet, basename="approval-bundle")
 router.register("rectifications", approvals_api.RectificationViewSet, basename="rectification")
-for module in (evaluation_api, energy_api, land_api):
+for module in (evaluation_api, energy_api, land_api, circular_api, optimize_api, project_api):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 
@@ -52,6 +54,9 @@ urlpatterns = [
     *evaluation_api.PATHS,
     *energy_api.PATHS,
     *land_api.PATHS,
+    *circular_api.PATHS,
+    *optimize_api.PATHS,
+    *project_api.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hitechzone.liaison",
     "hitechzone.approvals",
     "hitechzone.evaluation",
+    "hitechzone.circular",
     "hitechzone.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("liaison/", include("hitechzone.liaison.urls", namespace="liaison")),
     path("approvals/", include("hitechzone.approvals.urls", namespace="approvals")),
     path("evaluation/", include("hitechzone.evaluation.urls", namespace="evaluation")),
+    path("circular/", include("hitechzone.circular.urls", namespace="circular")),
     path("notifications/", include("hitechzone.common.notification_views", namespace="notifications")),
     path("calendar/", include("hitechzone.common.calendar_views")),
     path("admin/", admin.site.urls),

@@ -18,7 +18,7 @@ MODULES = (
     ("M2", _("Approval centre"), "approvals:home", ALL - {Role.EXPERT}),
     ("M3", _("Projects"), "projects:home", ALL),
     ("M4", _("Efficiency evaluation"), "evaluation:home", ALL - {Role.DEPARTMENT, Role.EXPERT}),
-    ("M5", _("Circular economy"), "circular:home", ALL),
+    ("M5", _("Circular economy"), "circular:home", ALL - {Role.EXPERT}),
     ("M6", _("Innovation and talent"), "talent:home", ALL),
     ("M7", _("Cockpit"), "cockpit:home", ALL),
 )

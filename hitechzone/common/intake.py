@@ -126,11 +126,13 @@ class Kind:
 
 def registry() -> dict[str, Kind]:
     from hitechzone.approvals.intake import HistoryKind, ItemKind
+    from hitechzone.circular.intake import ExchangeKind, FlowKind, MaterialKind, ResourceKind
     from hitechzone.enterprises.intake import EnterpriseKind, IndicatorKind
     from hitechzone.evaluation.intake import EnergyUseKind
     from hitechzone.zone.intake import ParcelKind
 
     kinds = (IndicatorKind(), EnterpriseKind(), ParcelKind(), ItemKind(), HistoryKind(), EnergyUseKind())
+    kinds += (MaterialKind(), FlowKind(), ExchangeKind(), ResourceKind())
     return {k.name: k for k in kinds}
 
 

@@ -23,6 +23,7 @@ from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Par
 
 from . import reference as ref
 from .approvals import load_approvals
+from .circular import load_circular
 from .evaluation import load_evaluation
 from .liaison import load_liaison
 
@@ -387,4 +388,5 @@ def load_demo(*, seed: int = 42) -> Report:
     load_liaison(rng, report)
     load_approvals(rng, report)
     load_evaluation(rng, report)
+    load_circular(rng, report)
     return report

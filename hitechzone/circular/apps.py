@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CircularConfig(AppConfig):
+    name = "hitechzone.circular"
+    label = "circular"
+    verbose_name = _("Circular economy")
+
+    def ready(self) -> None:
+        from hitechzone.common import audit
+
+        from . import models
+
+        def nobody(obj) -> None:
+            return None
+
+        audit.register(models.Material, enterprise=nobody, m2m={"chains": "code"})
+        audit.register(models.Flow)
+        audit.register(models.Exchange, enterprise=lambda obj: obj.supplier_id)
+        audit.register(models.ResourceYear)
+        audit.register(models.CircularProject)
+        # A run is its own record (who, when, input, output); the trail notes it without copying the scenario.
+        audit.register(models.OptimizationRun, enterprise=nobody, exclude=("scenario", "result", "created_at"))
