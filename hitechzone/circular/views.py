@@ -15,13 +15,13 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from hitechzone.accounts.models import Role
-from hitechzone.common.views import deny_unless
+from hitechzone.common.views import deny_unless, module_nav, url_or_none
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.enterprises.models import IndustryChain
 
@@ -48,24 +48,9 @@ NAV = (
 )
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def nav(request) -> list[dict]:
     """The menu entries of M5 this user may open: ``{"key", "label", "url", "icon", "active"}``."""
-    role = request.user.effective_role
-    home_url = _url("circular:home")
-    items = []
-    for key, label, url_name, roles, icon in NAV:
-        url = _url(url_name) if role in roles else None
-        if url:
-            active = request.path == url or (url != home_url and request.path.startswith(url))
-            items.append({"key": key, "label": label, "url": url, "icon": icon, "active": active})
-    return items
+    return module_nav(request, NAV, home="circular:home")
 
 
 def render_page(request, template: str, context: dict, status: int = 200):
@@ -204,7 +189,7 @@ def home(request):
             "key": "materials",
             "label": pgettext("circular", "Materials"),
             "value": materials.count(),
-            "url": _url("circular:materials"),
+            "url": url_or_none("circular:materials"),
         },
         {"key": "flows", "label": _("Material flows"), "value": sum(flow_counts.values()), "url": None},
         {"key": "exchanges", "label": _("By-product exchanges"), "value": ex_total["n"] or 0, "url": None},

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
+from django.urls import NoReverseMatch, reverse
 
 PAGE_SIZE = 25
 
@@ -24,3 +25,25 @@ def int_param(request, name: str) -> int | None:
     """A positive integer query parameter (an id, a year), or None for anything else."""
     value = request.GET.get(name, "")
     return int(value) if value.isdecimal() and len(value) < 10 else None
+
+
+def url_or_none(name: str) -> str | None:
+    """The URL of a named route, or None while that page does not exist."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def module_nav(request, entries, *, home: str) -> list[dict]:
+    """A module's own menu: of ``entries`` (key, label, url name, roles, icon), those the user's role may open and
+    whose page exists, as ``{"key", "label", "url", "icon", "active"}``."""
+    role = request.user.effective_role
+    home_url = url_or_none(home)
+    items = []
+    for key, label, url_name, roles, icon in entries:
+        url = url_or_none(url_name) if role in roles else None
+        if url:
+            active = request.path == url or (url != home_url and request.path.startswith(url))
+            items.append({"key": key, "label": label, "url": url, "icon": icon, "active": active})
+    return items

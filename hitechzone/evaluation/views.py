@@ -19,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ from hitechzone.common.rules import Refused
 from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
-from hitechzone.common.views import paginate
+from hitechzone.common.views import module_nav, paginate
 from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator, Industry
 from hitechzone.zone.models import Brand
 
@@ -64,24 +64,9 @@ NAV = (
 )
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def nav(request) -> list[dict]:
     """The menu entries of M4 this user may open: ``{"key", "label", "url", "icon", "active"}``."""
-    role = request.user.effective_role
-    home = _url("evaluation:home")
-    items = []
-    for key, label, url_name, roles, icon in NAV:
-        url = _url(url_name) if role in roles else None
-        if url:
-            active = request.path == url or (url != home and request.path.startswith(url))
-            items.append({"key": key, "label": label, "url": url, "icon": icon, "active": active})
-    return items
+    return module_nav(request, NAV, home="evaluation:home")
 
 
 def render_page(request, template: str, context: dict, status: int = 200):
