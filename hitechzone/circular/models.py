@@ -290,20 +290,9 @@ class OptimizationRun(models.Model):
         return self.name or f"#{self.pk}"
 
 
-class ProjectQuerySet(ScopedQuerySet):
+class ProjectQuerySet(EnterpriseScoped):
     """Projects: the zone's staff all; an officer those of the enterprises they serve; an enterprise its own
-    (government projects are seen by the zone's staff only)."""
-
-    def scope_admin(self, user):
-        return self.all()
-
-    scope_leader = scope_dept = scope_admin
-
-    def scope_officer(self, user):
-        return self.filter(enterprise__in=_officer_enterprises(user))
-
-    def scope_enterprise(self, user):
-        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+    (a government project has no enterprise: only the zone's staff see it)."""
 
 
 class CircularProject(models.Model):

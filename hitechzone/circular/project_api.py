@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hitechzone.accounts.models import Role
-from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet, ids_q
+from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet, ids_q, inline_choice_field
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 
 from . import indicators, projects
@@ -38,24 +38,10 @@ TONNES = {"max_digits": 16, "decimal_places": 3, "min_value": 0}
 NUMBER = {"coerce_to_string": False}
 
 
-def choice_field(choices, name: str):
-    """A ChoiceField whose OpenAPI enum stays inline (``allOf``): "status", "category" … name other choice sets in
-    other modules, and named enum components of one property name collide (a warning; ``--fail-on-warn``)."""
-    values = [value for value, _label in choices]
-
-    @extend_schema_field({"allOf": [{"type": "string"}, {"enum": values}]})
-    class Field(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices, **kwargs)
-
-    Field.__name__ = f"{name}ChoiceField"
-    return Field
-
-
-OwnerField = choice_field(P.Owner.choices, "CircularProjectOwner")
-CategoryField = choice_field(P.Category.choices, "CircularProjectCategory")
-StatusField = choice_field(P.Status.choices, "CircularProjectStatus")
-GradeField = choice_field([("", "—"), *P.Grade.choices], "CircularProjectGrade")
+OwnerField = inline_choice_field(P.Owner.choices, "CircularProjectOwner")
+CategoryField = inline_choice_field(P.Category.choices, "CircularProjectCategory")
+StatusField = inline_choice_field(P.Status.choices, "CircularProjectStatus")
+GradeField = inline_choice_field([("", "—"), *P.Grade.choices], "CircularProjectGrade")
 
 
 # --- Serializers ------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hitechzone.common.api import CodeOrIdRelatedField
+from hitechzone.common.api import CodeOrIdRelatedField, inline_choice_field
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise, IndustryChain
 
 from . import services
@@ -39,18 +39,6 @@ def molar_mass_of(formula: str) -> float | None:
         return round(molar_mass(formula), 3)
     except FormulaError:
         return None
-
-
-def inline_choice_field(choices):
-    """A ChoiceField whose OpenAPI enum stays inline (``allOf``): a named enum component called after a common
-    property name ("mode") collides with other modules' (see ``evaluation.land_api.choice_field``)."""
-
-    @extend_schema_field({"allOf": [{"type": "string"}, {"enum": [value for value, _label in choices]}]})
-    class Field(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices, **kwargs)
-
-    return Field
 
 
 ModeField = inline_choice_field(Exchange.Mode.choices)

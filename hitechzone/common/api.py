@@ -111,3 +111,19 @@ def ids_q(field: str, value: str) -> Q:
     """``?enterprise=3`` or ``?enterprise=3,5``: ids only; anything else matches nothing."""
     ids = [int(v) for v in (v.strip() for v in value.split(",")) if v.isdecimal() and int(v) <= MAX_ID]
     return Q(**{f"{field}_id__in": ids})
+
+
+def inline_choice_field(choices, name: str = ""):
+    """A ChoiceField whose OpenAPI enum stays inline (wrapped in ``allOf``, which drf-spectacular's enum hook leaves
+    alone). Named enum components are called after the property ("mode", "status", "trigger" …), and several modules
+    have such properties with other values: their components would collide (a warning; ``--fail-on-warn``)."""
+    values = [value for value, _label in choices]
+
+    @extend_schema_field({"allOf": [{"type": "string"}, {"enum": values}]})
+    class Field(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices, **kwargs)
+
+    if name:
+        Field.__name__ = f"{name}ChoiceField"
+    return Field

@@ -20,7 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hitechzone.accounts.models import Role
-from hitechzone.common.api import CodeOrIdRelatedField, RefusalsAnswer400, ScopedModelViewSet, ids_q
+from hitechzone.common.api import (
+    CodeOrIdRelatedField,
+    RefusalsAnswer400,
+    ScopedModelViewSet,
+    ids_q,
+    inline_choice_field,
+)
 from hitechzone.common.rules import Refused
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 from hitechzone.zone.models import Parcel
@@ -36,26 +42,11 @@ RATE = {"max_digits": 10, "decimal_places": 4, "min_value": 0}
 # --- Serializers ------------------------------------------------------------------------------------------------
 
 
-def choice_field(choices, name: str):
-    """A ChoiceField whose OpenAPI enum stays inline (wrapped in ``allOf``, which drf-spectacular's enum hook leaves
-    alone): "mode", "status", "trigger" … name other choice sets in other modules, and named enum components of the
-    same property name collide (a warning; ``--fail-on-warn``) unless settings.ENUM_NAME_OVERRIDES names each."""
-    values = [value for value, _label in choices]
-
-    @extend_schema_field({"allOf": [{"type": "string"}, {"enum": values}]})
-    class Field(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices, **kwargs)
-
-    Field.__name__ = f"{name}ChoiceField"
-    return Field
-
-
-ModeField = choice_field(ExitCase.Mode.choices, "ExitMode")
-TriggerField = choice_field(ExitCase.Trigger.choices, "ExitTrigger")
-StatusField = choice_field(S.choices, "ExitStatus")
-StepField = choice_field([(s, label) for s, label in S.choices if s in land.FLOW[1:]], "ExitStep")
-BasisField = choice_field(RewardBasis.choices, "RewardBasis")
+ModeField = inline_choice_field(ExitCase.Mode.choices, "ExitMode")
+TriggerField = inline_choice_field(ExitCase.Trigger.choices, "ExitTrigger")
+StatusField = inline_choice_field(S.choices, "ExitStatus")
+StepField = inline_choice_field([(s, label) for s, label in S.choices if s in land.FLOW[1:]], "ExitStep")
+BasisField = inline_choice_field(RewardBasis.choices, "RewardBasis")
 
 
 class ExitCaseSerializer(serializers.ModelSerializer):
