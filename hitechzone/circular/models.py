@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hitechzone.common.scoping import ReferenceQuerySet, ScopedQuerySet
-from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR
+from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, IndicatorQuerySet, officer_enterprise_ids
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -42,27 +42,11 @@ def _money(verbose, **kwargs):
     return models.DecimalField(verbose, max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs)
 
 
-def _officer_enterprises(user):
-    from hitechzone.liaison.models import Assignment
+class EnterpriseScoped(IndicatorQuerySet):
+    """Rows about one enterprise: as its yearly figures (admin, leaders, its officer, itself), and department staff
+    all too (the zone's environment and economy bureaus run the circular transformation); experts nothing."""
 
-    return Assignment.objects.active().filter(officer=user).values("enterprise")
-
-
-class EnterpriseScoped(ScopedQuerySet):
-    """Rows about one enterprise: admin, leaders and department staff all (the zone's environment and economy
-    bureaus run the circular transformation); an officer those of the enterprises they serve; an enterprise its
-    own; experts nothing."""
-
-    def scope_admin(self, user):
-        return self.all()
-
-    scope_leader = scope_dept = scope_admin
-
-    def scope_officer(self, user):
-        return self.filter(enterprise__in=_officer_enterprises(user))
-
-    def scope_enterprise(self, user):
-        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+    scope_dept = IndicatorQuerySet.scope_admin
 
 
 class Material(models.Model):
@@ -168,7 +152,7 @@ class ExchangeQuerySet(ScopedQuerySet):
     scope_leader = scope_dept = scope_admin
 
     def scope_officer(self, user):
-        ids = _officer_enterprises(user)
+        ids = officer_enterprise_ids(user)
         return self.filter(models.Q(supplier__in=ids) | models.Q(receiver__in=ids))
 
     def scope_enterprise(self, user):

@@ -67,7 +67,8 @@ class IndustryChain(models.Model):
         return self.name
 
 
-def _officer_enterprise_ids(user):
+def officer_enterprise_ids(user):
+    """The enterprises a service officer serves now (a subquery), for every module's officer scope."""
     from hitechzone.liaison.models import Assignment
 
     return Assignment.objects.active().filter(officer=user).values("enterprise")
@@ -81,7 +82,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
     scope_leader = scope_dept = scope_admin
 
     def scope_officer(self, user):
-        return self.filter(pk__in=_officer_enterprise_ids(user))
+        return self.filter(pk__in=officer_enterprise_ids(user))
 
     def scope_enterprise(self, user):
         return self.filter(pk=user.enterprise_id) if user.enterprise_id else self.none()
@@ -175,7 +176,7 @@ class ContactQuerySet(ScopedQuerySet):
     scope_leader = scope_admin
 
     def scope_officer(self, user):
-        return self.filter(enterprise__in=_officer_enterprise_ids(user))
+        return self.filter(enterprise__in=officer_enterprise_ids(user))
 
     def scope_enterprise(self, user):
         return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()

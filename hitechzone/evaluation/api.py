@@ -212,9 +212,6 @@ class AllResultsFilter(ResultFilter):
     year = django_filters.NumberFilter(field_name="run__year", label=_("year evaluated"))
     enterprise = django_filters.CharFilter(method="filter_enterprise", label=_("enterprise id"))
 
-    class Meta(ResultFilter.Meta):
-        pass
-
     def filter_run(self, queryset, name, value):
         return queryset.filter(ids_q("run", value))
 

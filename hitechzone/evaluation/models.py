@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hitechzone.common.scoping import ReferenceQuerySet, ScopedQuerySet
-from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR
+from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, IndicatorQuerySet
 
 ZERO = Decimal(0)
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
@@ -33,30 +33,9 @@ def _year(verbose=None, **kwargs):
     return models.PositiveSmallIntegerField(verbose or _("year"), validators=YEAR_VALIDATORS, **kwargs)
 
 
-def _officer_enterprises(user):
-    from hitechzone.liaison.models import Assignment
-
-    return Assignment.objects.active().filter(officer=user).values("enterprise")
-
-
-class EnterpriseScoped(ScopedQuerySet):
-    """Rows about one enterprise: admin and leaders all; an officer those of the enterprises they serve; an
-    enterprise its own; department staff and experts nothing."""
-
-    enterprise_field = "enterprise"
-
-    def scope_admin(self, user):
-        return self.all()
-
-    scope_leader = scope_admin
-
-    def scope_officer(self, user):
-        return self.filter(**{f"{self.enterprise_field}__in": _officer_enterprises(user)})
-
-    def scope_enterprise(self, user):
-        if not user.enterprise_id:
-            return self.none()
-        return self.filter(**{f"{self.enterprise_field}_id": user.enterprise_id})
+class EnterpriseScoped(IndicatorQuerySet):
+    """Rows about one enterprise, seen by whoever sees its yearly figures: admin and leaders all; an officer those
+    of the enterprises they serve; an enterprise its own; department staff and experts nothing."""
 
 
 class Group(models.TextChoices):
@@ -449,10 +428,6 @@ class EnergyRanking(models.Model):
         return _("%(year)d energy ranking") % {"year": self.year}
 
 
-class EnergyEntryQuerySet(EnterpriseScoped):
-    pass
-
-
 class EnergyRankingEntry(models.Model):
     class Source(models.TextChoices):
         FUELS = "fuels", _("Converted from the fuels")
@@ -477,7 +452,7 @@ class EnergyRankingEntry(models.Model):
     industry_rank = models.PositiveIntegerField(_("rank in industry"), null=True, blank=True)
     industry_size = models.PositiveIntegerField(_("firms of the industry ranked"), null=True, blank=True)
 
-    objects = EnergyEntryQuerySet.as_manager()
+    objects = EnterpriseScoped.as_manager()
 
     class Meta:
         ordering = ["ranking", "rank"]
