@@ -54,7 +54,6 @@ History, one row per application (办件历史)
 from __future__ import annotations
 
 import gc
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -65,13 +64,13 @@ from functools import lru_cache, partial
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.common.bulk import bulk_insert
 from hitechzone.common.calendar import MAX_YEAR, MIN_YEAR
 from hitechzone.common.deadlines import MAX_DAYS, BulkClock, check_year, to_ordinals
 from hitechzone.common.intake import Column, Counts, Kind, Progress
@@ -1074,91 +1073,3 @@ def audit_rows(events: list[tuple], *, batch, applications: int) -> Iterator[dic
         }
 
 
-def _sqlite_preparer(field, ops):
-    """``value -> what sqlite3 takes`` for the fields that need it (dates, JSON), else ``None``."""
-    if isinstance(field, models.JSONField):
-        return lambda v, _e=field.encoder: None if v is None else ops.adapt_json_value(v, _e)
-    if isinstance(field, models.DateField):  # and DateTimeField: the same values recur, convert each once
-        adapt = ops.adapt_datetimefield_value if isinstance(field, models.DateTimeField) else ops.adapt_datefield_value
-        cache = {}
-
-        def adapted(v):
-            if v is None:
-                return None
-            if v not in cache:
-                cache[v] = adapt(v)
-            return cache[v]
-
-        return adapted
-    return None
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    cls = value.__class__
-    if cls is str:
-        return value.translate(_COPY_ESCAPES)
-    if cls is bool:
-        return "t" if value else "f"
-    if cls is int:
-        return str(value)
-    if cls is date or cls is datetime:  # an aware datetime carries its offset
-        return value.isoformat()
-    if isinstance(value, str):  # a choice (TextChoices member)
-        return str.translate(value, _COPY_ESCAPES)
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int):
-        return str(int(value))
-    raise TypeError(f"{cls.__name__} is not written by bulk_insert")
-
-
-def bulk_insert(model, rows: Iterable[dict]) -> int:
-    """Insert new rows (dicts of attnames, every column but the id) as fast as the database takes them.
-
-    PostgreSQL: ``COPY`` in its text format. Elsewhere: one ``executemany``. Django's ``bulk_create`` builds a model
-    instance and a prepared parameter per cell and, on SQLite, a statement per 999 parameters: 20,000 applications
-    with their steps and audit records take a minute that way, a few seconds this way. Values are ``None``,
-    ``str``, ``int``, ``bool``, ``date``, aware ``datetime`` or, for a JSON field, what ``json.dumps`` takes. No
-    signals are sent (as with ``bulk_create``): the caller records the audit trail.
-    """
-    rows = rows if isinstance(rows, list) else list(rows)
-    if not rows:
-        return 0
-    attnames = list(rows[0])
-    columns = [model._meta.get_field(attname) for attname in attnames]
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    names = ", ".join(qn(f.column) for f in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            as_json = [
-                (lambda v, _e=f.encoder: None if v is None else json.dumps(v, cls=_e))
-                if isinstance(f, models.JSONField)
-                else None
-                for f in columns
-            ]
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for i in range(0, len(rows), 2000):
-                    lines = []
-                    for row in rows[i : i + 2000]:
-                        cells = [
-                            _copy_text(row[a] if j is None else j(row[a]))
-                            for a, j in zip(attnames, as_json, strict=True)
-                        ]
-                        lines.append("\t".join(cells))
-                    copy.write("\n".join(lines) + "\n")
-        else:
-            ops = connection.ops
-            prepare = [_sqlite_preparer(f, ops) for f in columns]
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 — names from the model's meta
-                [[row[a] if p is None else p(row[a]) for a, p in zip(attnames, prepare, strict=True)] for row in rows],
-            )
-    return len(rows)

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from django.db import models
 
+from hitechzone.accounts.roles import effective_role, signed_in
 
-def signed_in(user) -> bool:
-    """A real, active, signed-in user: anybody else sees nothing, whatever the model."""
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+__all__ = ["ReferenceQuerySet", "ScopedQuerySet", "effective_role", "signed_in"]
 
 
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user) -> ScopedQuerySet:
-        if not signed_in(user):
+        role = effective_role(user)
+        if not role:
             return self.none()
-        role = user.effective_role
         scope = getattr(self, f"scope_{role}", None)
         if scope is None:
             return self.none()
