@@ -109,6 +109,9 @@ class Registration:
     masked: frozenset[str]
     enterprise: Callable[[models.Model], int | None]
     m2m: dict[str, str] = field(default_factory=dict)  # field name → attribute of the related object recorded
+    # Operational fields (bookkeeping of the platform itself, not facts of the record): never recorded, and a bulk
+    # ``update()`` that sets only these needs no audit record. Field name → why it is operational.
+    operational: dict[str, str] = field(default_factory=dict)
 
     def fields_for(self, update_fields) -> tuple[models.Field, ...]:
         if update_fields is None:
@@ -147,19 +150,28 @@ def register(
     masked: Iterable[str] = (),
     enterprise: Callable[[models.Model], int | None] = _own_enterprise,
     m2m: dict[str, str] | None = None,
+    operational: dict[str, str] | None = None,
 ) -> Registration:
     """Audit every save and delete of ``model``.
 
     ``exclude``: fields never recorded. ``masked``: fields recorded as ``"***"`` (a change shows, its value
     does not). ``enterprise(obj)``: the enterprise whose history shows the object's events. ``m2m``: many-to-many
     fields recorded as the sorted list of an attribute of the related objects (``{"chains": "code"}``).
+    ``operational``: fields that are the platform's bookkeeping (a reminder sent, a timing), each with the reason;
+    they are not recorded, and may be written in bulk without audit records.
     """
-    excluded = set(exclude)
+    operational = dict(operational or {})
+    excluded = set(exclude) | set(operational)
     fields = tuple(
         f for f in model._meta.concrete_fields if f.name not in excluded and not (f.primary_key and f.auto_created)
     )
     registration = Registration(
-        model=model, fields=fields, masked=frozenset(masked), enterprise=enterprise, m2m=dict(m2m or {})
+        model=model,
+        fields=fields,
+        masked=frozenset(masked),
+        enterprise=enterprise,
+        m2m=dict(m2m or {}),
+        operational=operational,
     )
     AUDITED_MODELS[model] = registration
     uid = f"audit:{model._meta.label_lower}"

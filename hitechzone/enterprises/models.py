@@ -74,6 +74,16 @@ def officer_enterprise_ids(user):
     return Assignment.objects.active().filter(officer=user).values("enterprise")
 
 
+def officer_enterprise_id_list(user) -> list[int]:
+    """The same, as a list of ids (for queries that plan better with constants than with a subquery)."""
+    return [row["enterprise"] for row in officer_enterprise_ids(user)]
+
+
+def officer_serves(user, enterprise_id) -> bool:
+    """Whether the officer serves that enterprise now."""
+    return officer_enterprise_ids(user).filter(enterprise_id=enterprise_id).exists()
+
+
 class EnterpriseQuerySet(ScopedQuerySet):
     def scope_admin(self, user):
         return self.all()
