@@ -2,8 +2,11 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hitechzone.common.scoping import ReferenceQuerySet, ScopedQuerySet
@@ -68,9 +71,7 @@ class IndustryChain(models.Model):
 
 
 def officer_enterprise_ids(user):
-    """The enterprises a service officer serves now (a subquery), for every module's officer scope."""
-    from hitechzone.liaison.models import Assignment
-
+    """The enterprises a service officer serves now (a subquery): the one officer scope every module uses."""
     return Assignment.objects.active().filter(officer=user).values("enterprise")
 
 
@@ -286,3 +287,66 @@ class EnterpriseIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
+
+
+# --- Officer assignments (店小二) ------------------------------------------------------------------------------
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_admin
+
+    def scope_officer(self, user):
+        return self.filter(officer=user)
+
+    def scope_enterprise(self, user):
+        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+
+class Assignment(models.Model):
+    """One officer serving one enterprise, at once investment helper, approval agent and liaison."""
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    enterprise = models.ForeignKey(
+        "Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("officer assignment")
+        verbose_name_plural = _("officer assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_assignment_per_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "ended_on"], name="assignment_officer_open")]
+
+    def __str__(self) -> str:
+        return f"{self.officer} → {self.enterprise}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.officer_id and self.officer.effective_role != "officer":
+            raise ValidationError({"officer": _("Only a service officer can be assigned to an enterprise.")})

@@ -106,9 +106,9 @@ class ParcelQuerySet(ScopedQuerySet):
     scope_leader = scope_dept = scope_admin
 
     def scope_officer(self, user):
-        from hitechzone.liaison.models import Assignment
+        from hitechzone.enterprises.models import officer_enterprise_ids
 
-        return self.filter(enterprise__in=Assignment.objects.active().filter(officer=user).values("enterprise"))
+        return self.filter(enterprise__in=officer_enterprise_ids(user))
 
     def scope_enterprise(self, user):
         return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
