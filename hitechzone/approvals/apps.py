@@ -8,6 +8,15 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("One-stop approval centre")
 
     def ready(self) -> None:
+        from hitechzone.accounts.models import Role
+        from hitechzone.common.context_processors import ALL, register_menu
+        from hitechzone.common.intake import register_kinds
+
+        from .intake import HistoryKind, ItemKind
+
+        register_kinds(ItemKind(), HistoryKind(), order=40)
+        register_menu("M2", _("Approval centre"), "approvals:home", ALL - {Role.EXPERT}, order=200)
+
         from django.db.models.signals import post_save
 
         from hitechzone.common import audit

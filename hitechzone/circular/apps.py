@@ -8,6 +8,15 @@ class CircularConfig(AppConfig):
     verbose_name = _("Circular economy")
 
     def ready(self) -> None:
+        from hitechzone.accounts.models import Role
+        from hitechzone.common.context_processors import ALL, register_menu
+        from hitechzone.common.intake import register_kinds
+
+        from .intake import ExchangeKind, FlowKind, MaterialKind, ResourceKind
+
+        register_kinds(MaterialKind(), FlowKind(), ExchangeKind(), ResourceKind(), order=70)
+        register_menu("M5", _("Circular economy"), "circular:home", ALL - {Role.EXPERT}, order=500)
+
         from hitechzone.common import audit
 
         from . import models

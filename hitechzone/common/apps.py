@@ -9,6 +9,11 @@ class CommonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from hitechzone.accounts.models import Role
+
         from . import audit
+        from .context_processors import register_menu
 
         audit.register_defaults()
+        register_menu("M0", _("Audit trail"), "audit:list", {Role.ADMIN, Role.LEADER}, order=40)
+        register_menu("M0", _("Imports"), "imports:list", {Role.ADMIN}, order=50)

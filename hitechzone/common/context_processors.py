@@ -1,27 +1,38 @@
-"""The navigation: one entry per module that is built; a module that is not built is not listed."""
+"""The navigation: one entry per module, registered by the module itself (``register_menu`` from its
+``AppConfig.ready()``); an entry whose page does not exist is not listed, nor one the user's role may not open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
 from hitechzone.accounts.models import Role
+from hitechzone.accounts.roles import effective_role
 
+#: Every role (for entries that everybody signed in may open).
 ALL = frozenset(Role.values)
 
-# (module, label, url name, roles that see the entry). A module appears once its url exists.
-MODULES = (
-    ("M0", _("Enterprises"), "enterprises:list", ALL - {Role.EXPERT}),
-    ("M0", _("Parcels"), "zone:parcels", ALL - {Role.EXPERT}),
-    ("M0", _("Departments"), "zone:departments", ALL),
-    ("M0", _("Audit trail"), "audit:list", {Role.ADMIN, Role.LEADER}),
-    ("M0", _("Imports"), "imports:list", frozenset({Role.ADMIN})),
-    ("M1", _("Service officers"), "liaison:home", ALL - {Role.EXPERT}),
-    ("M2", _("Approval centre"), "approvals:home", ALL - {Role.EXPERT}),
-    ("M3", _("Projects"), "projects:home", ALL),
-    ("M4", _("Efficiency evaluation"), "evaluation:home", ALL - {Role.DEPARTMENT, Role.EXPERT}),
-    ("M5", _("Circular economy"), "circular:home", ALL - {Role.EXPERT}),
-    ("M6", _("Innovation and talent"), "talent:home", ALL),
-    ("M7", _("Cockpit"), "cockpit:home", ALL),
-)
+
+@dataclass(frozen=True)
+class MenuEntry:
+    module: str  # "M0" … "M7", shown as a badge
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int
+
+
+_MENU: dict[str, MenuEntry] = {}
+
+
+def register_menu(module: str, label, url_name: str, roles, *, order: int) -> None:
+    """Put a page in the main menu for ``roles`` (a module's home, usually). ``order`` places it (lower first)."""
+    _MENU[url_name] = MenuEntry(module=module, label=label, url_name=url_name, roles=frozenset(roles), order=order)
+
+
+def menu_entries() -> list[MenuEntry]:
+    return sorted(_MENU.values(), key=lambda entry: (entry.order, entry.url_name))
 
 
 def _url(name: str) -> str | None:
@@ -33,12 +44,14 @@ def _url(name: str) -> str | None:
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if not user or not user.is_authenticated:
+    role = effective_role(user)
+    if not role:
         return {"nav_items": []}
-    role = user.effective_role
     items = []
-    for module, label, url_name, roles in MODULES:
-        url = _url(url_name)
-        if url and role in roles:
-            items.append({"module": module, "label": label, "url": url, "active": request.path.startswith(url)})
+    for entry in menu_entries():
+        url = _url(entry.url_name) if role in entry.roles else None
+        if url:
+            items.append(
+                {"module": entry.module, "label": entry.label, "url": url, "active": request.path.startswith(url)}
+            )
     return {"nav_items": items, "user_role_label": Role(role).label}

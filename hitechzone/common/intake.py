@@ -124,16 +124,22 @@ class Kind:
         return []
 
 
-def registry() -> dict[str, Kind]:
-    from hitechzone.approvals.intake import HistoryKind, ItemKind
-    from hitechzone.circular.intake import ExchangeKind, FlowKind, MaterialKind, ResourceKind
-    from hitechzone.enterprises.intake import EnterpriseKind, IndicatorKind
-    from hitechzone.evaluation.intake import EnergyUseKind
-    from hitechzone.zone.intake import ParcelKind
+#: The kinds of workbook, filled by each app from its ``AppConfig.ready()`` (:func:`register_kinds`).
+_KINDS: dict[str, tuple[int, Kind]] = {}
 
-    kinds = (IndicatorKind(), EnterpriseKind(), ParcelKind(), ItemKind(), HistoryKind(), EnergyUseKind())
-    kinds += (MaterialKind(), FlowKind(), ExchangeKind(), ResourceKind())
-    return {k.name: k for k in kinds}
+
+def register_kinds(*kinds: Kind, order: int = 100) -> None:
+    """Offer these kinds of workbook (instances) to every import page, the API and the CLI. ``order`` places them
+    in the lists (lower first; the yearly indicators, the most used, come first)."""
+    for position, kind in enumerate(kinds):
+        if not kind.name:
+            raise ValueError(f"{type(kind).__name__} has no name")
+        _KINDS[kind.name] = (order + position, kind)
+
+
+def registry() -> dict[str, Kind]:
+    """Every registered kind by name, in list order."""
+    return {name: kind for name, (_order, kind) in sorted(_KINDS.items(), key=lambda item: (item[1][0], item[0]))}
 
 
 def get_kind(name: str) -> Kind:

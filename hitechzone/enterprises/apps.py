@@ -6,3 +6,13 @@ class EnterprisesConfig(AppConfig):
     name = "hitechzone.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from hitechzone.accounts.models import Role
+        from hitechzone.common.context_processors import ALL, register_menu
+        from hitechzone.common.intake import register_kinds
+
+        from .intake import EnterpriseKind, IndicatorKind
+
+        register_kinds(IndicatorKind(), EnterpriseKind(), order=10)
+        register_menu("M0", _("Enterprises"), "enterprises:list", ALL - {Role.EXPERT}, order=10)

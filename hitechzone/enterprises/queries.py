@@ -6,7 +6,13 @@ from django.shortcuts import get_object_or_404
 from hitechzone.zone.models import Parcel
 
 from .api import EnterpriseFilter
-from .models import Contact, Enterprise, EnterpriseIndicator, IndustryChain
+from .models import Contact, Enterprise, EnterpriseIndicator, IndustryChain, officer_enterprise_ids
+
+
+def officer_enterprises(user):
+    """The enterprises the officer serves today (their own active assignments), by name: the choices of every
+    form in which an officer names one of his enterprises."""
+    return Enterprise.objects.filter(pk__in=officer_enterprise_ids(user)).order_by("name")
 
 
 def enterprise_list(user, params):

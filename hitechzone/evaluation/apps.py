@@ -8,6 +8,17 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Efficiency evaluation")
 
     def ready(self) -> None:
+        from hitechzone.accounts.models import Role
+        from hitechzone.common.context_processors import ALL, register_menu
+        from hitechzone.common.intake import register_kinds
+
+        from .intake import EnergyUseKind
+
+        register_kinds(EnergyUseKind(), order=60)
+        register_menu(
+            "M4", _("Efficiency evaluation"), "evaluation:home", ALL - {Role.DEPARTMENT, Role.EXPERT}, order=400
+        )
+
         from hitechzone.common import audit
 
         from . import models

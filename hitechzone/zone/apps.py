@@ -6,3 +6,14 @@ class ZoneConfig(AppConfig):
     name = "hitechzone.zone"
     label = "zone"
     verbose_name = _("Zone")
+
+    def ready(self) -> None:
+        from hitechzone.accounts.models import Role
+        from hitechzone.common.context_processors import ALL, register_menu
+        from hitechzone.common.intake import register_kinds
+
+        from .intake import ParcelKind
+
+        register_kinds(ParcelKind(), order=30)
+        register_menu("M0", _("Parcels"), "zone:parcels", ALL - {Role.EXPERT}, order=20)
+        register_menu("M0", _("Departments"), "zone:departments", ALL, order=30)
