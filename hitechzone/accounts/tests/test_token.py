@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from hitechzone.common import factories as f
+from hitechzone.accounts.tests import factories as f
 
 TOKEN = "/api/v1/auth/token/"
 

@@ -234,7 +234,7 @@ def test_an_officer_sees_only_assigned_enterprises(zone, api_as):
 def test_an_officer_whose_assignment_ended_no_longer_sees_the_enterprise(zone, api_as):
     from datetime import date
 
-    from hitechzone.liaison.models import Assignment
+    from hitechzone.enterprises.models import Assignment
 
     Assignment.objects.filter(officer=zone.users.officer_a).update(
         ended_on=date(2020, 1, 1), started_on=date(2019, 1, 1)

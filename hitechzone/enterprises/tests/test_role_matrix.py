@@ -11,9 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from hitechzone.accounts.models import Role
-from hitechzone.common import factories as f
-from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator, Industry, IndustryChain
-from hitechzone.liaison.models import Assignment
+from hitechzone.enterprises.models import Assignment, Contact, Enterprise, EnterpriseIndicator, Industry, IndustryChain
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
 
 PERSONAS = ["admin", "leader", "dept_a", "dept_b", "officer_a", "officer_b", "expert_a", "expert_b", "ent_a", "ent_b"]

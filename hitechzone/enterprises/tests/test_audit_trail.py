@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from hitechzone.accounts.models import Role
 from hitechzone.common import audit
-from hitechzone.common import factories as f
 from hitechzone.common.middleware import source_for_path
 from hitechzone.common.models import AuditEvent, CalendarYear, ImportBatch, Source
 from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.zone.models import Brand
 
 AUDIT_API = "/api/v1/audit/"
