@@ -70,19 +70,20 @@ class IndustryChain(models.Model):
         return self.name
 
 
-def officer_enterprise_ids(user):
-    """The enterprises a service officer serves now (a subquery): the one officer scope every module uses."""
-    return Assignment.objects.active().filter(officer=user).values("enterprise")
+def officer_enterprise_ids(user, *, on=None):
+    """The enterprises a service officer serves today (or on the day ``on``), as a subquery: the one officer scope
+    every module uses."""
+    return Assignment.objects.active(on).filter(officer=user).values("enterprise")
 
 
-def officer_enterprise_id_list(user) -> list[int]:
+def officer_enterprise_id_list(user, *, on=None) -> list[int]:
     """The same, as a list of ids (for queries that plan better with constants than with a subquery)."""
-    return [row["enterprise"] for row in officer_enterprise_ids(user)]
+    return [row["enterprise"] for row in officer_enterprise_ids(user, on=on)]
 
 
-def officer_serves(user, enterprise_id) -> bool:
-    """Whether the officer serves that enterprise now."""
-    return officer_enterprise_ids(user).filter(enterprise_id=enterprise_id).exists()
+def officer_serves(user, enterprise_id, *, on=None) -> bool:
+    """Whether the officer serves that enterprise today (or on the day ``on``)."""
+    return officer_enterprise_ids(user, on=on).filter(enterprise_id=enterprise_id).exists()
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
