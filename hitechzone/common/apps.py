@@ -9,6 +9,6 @@ class CommonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, intake_jobs  # noqa: F401 — intake_jobs registers the import handlers
 
         audit.register_defaults()

@@ -10,7 +10,7 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         from hitechzone.common import audit
 
-        from . import models
+        from . import models, services  # noqa: F401 — services registers the evaluation.run job handler
 
         def nobody(obj) -> None:
             return None
