@@ -27,10 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, burst: bool, poll: float, schedule_every: float, **options):
         worker = Worker(poll_seconds=poll, schedule_seconds=schedule_every, burst=burst)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, worker.stop)
-        if not burst:
-            self.stdout.write(_("Worker started; waiting for jobs."))
-        n = worker.work()
+        previous = {sig: signal.signal(sig, worker.stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            if not burst:
+                self.stdout.write(_("Worker started; waiting for jobs."))
+            n = worker.work()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         if burst:
             self.stdout.write(_("%(n)d jobs run.") % {"n": n})
