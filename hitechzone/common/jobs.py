@@ -188,7 +188,7 @@ class _Beat(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         if self.is_alive() and self is not threading.current_thread():
-            self.join(timeout=10)
+            self.join(timeout=5)
 
 
 # --- Queue --------------------------------------------------------------------------------------------------------
