@@ -416,8 +416,14 @@ class Worker:
                 if self.schedule and not self.burst and time.monotonic() >= next_schedule:
                     from .schedule import run_due  # the schedule module imports this one
 
-                    run_due()
                     next_schedule = time.monotonic() + self.schedule_seconds
+                    try:
+                        run_due()
+                    except (OperationalError, InterfaceError):
+                        next_schedule = 0.0  # when the database is back
+                        raise
+                    except Exception:  # a broken task must not stop the jobs; each task logs its own failure
+                        logger.exception("worker %s: the schedule failed", self.name)
                 reclaim_stale()
                 job = claim_next(worker=self.name)
                 if backoff:
