@@ -4,6 +4,9 @@
 enterprise A served by officer A, enterprise B served by officer B, department A and B.
 """
 
+import shutil
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -93,3 +96,22 @@ def api_as(api_client):
         return api_client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (not pytest-django's in-memory one), so that the worker processes
+    of hitechzone/common/tests/test_jobs_faults.py open the same database as the test."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    # In memory where the machine has a RAM disk (as fast as SQLite's ":memory:"), else in pytest's tmp.
+    shm = Path("/dev/shm")  # noqa: S108 — mkdtemp makes a private folder in it
+    folder = Path(tempfile.mkdtemp(prefix="hitechzone-test-", dir=shm)) if shm.is_dir() else None
+    db.setdefault("TEST", {})["NAME"] = str((folder or tmp_path_factory.mktemp("db")) / "test.sqlite3")
+    yield
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

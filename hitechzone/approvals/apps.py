@@ -22,7 +22,7 @@ class ApprovalsConfig(AppConfig):
         from hitechzone.common import audit
         from hitechzone.common.models import CalendarYear
 
-        from . import models
+        from . import models, recompute, scheduled  # noqa: F401 — recompute and scheduled register job and tasks
 
         def nobody(obj) -> None:
             return None

@@ -668,7 +668,7 @@ def recompute_job(job, reporter) -> dict:
     """The background job: ``params["year"]`` recomputes the applications that year touches, none all of them.
 
     ``jobs.enqueue(JOB_KIND, user=admin, params={"year": 2027})`` after a calendar change, when the zone is too big to
-    recompute within the request (the worker must have imported this module: see ``jobs._load_handlers``)."""
+    recompute within the request (registered by ``ApprovalsConfig.ready()``)."""
     year = job.params.get("year")
     queryset = affected_by_year(int(year)) if year else None
     with audit.audit_context(user=job.user, source=Source.SYSTEM):

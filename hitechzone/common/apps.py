@@ -11,7 +11,7 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from hitechzone.accounts.models import Role
 
-        from . import audit
+        from . import audit, intake_jobs  # noqa: F401 — intake_jobs registers the import handlers
         from .context_processors import register_menu
 
         audit.register_defaults()

@@ -22,6 +22,7 @@ def _summary(batch: ImportBatch) -> dict:
 
 
 PREVIEW_ROWS = 20
+IMPORT_TIME_LIMIT = 1800  # seconds: a province-sized workbook writes in well under a minute
 LISTED_ERRORS = 50
 
 
@@ -37,14 +38,14 @@ def _details(batch: ImportBatch, validation) -> dict:
     }
 
 
-@handler("import.check")
+@handler("import.check", time_limit=IMPORT_TIME_LIMIT)
 def check(job, report):
     batch, validation = batch_check(job.batch, progress=report)
     report.log(batch.message)
     return {**_summary(batch), **_details(batch, validation)}
 
 
-@handler("import.write")
+@handler("import.write", time_limit=IMPORT_TIME_LIMIT)
 def write(job, report):
     batch = job.batch
     if batch.status != ImportBatch.Status.VALID:
@@ -54,7 +55,7 @@ def write(job, report):
     return _summary(batch)
 
 
-@handler("import.run")
+@handler("import.run", time_limit=IMPORT_TIME_LIMIT)
 def check_and_write(job, report):
     """Check, and write when every row is good (the API's one-step import)."""
     batch, validation = batch_check(job.batch, progress=report)

@@ -283,6 +283,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The worker running the job beats every second or so; a stale beat means the worker is gone (jobs.py).
+    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -340,10 +344,18 @@ class Notification(models.Model):
 
 
 class ScheduledRun(models.Model):
-    """A scheduled task that ran for a day: the worker runs each task once per due day, whatever restarts."""
+    """A scheduled task for a day: claimed (running), then done or failed; done once per due day (schedule.py)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     name = models.CharField(_("task"), max_length=64)
     day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DONE)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
     at = models.DateTimeField(_("ran at"), default=timezone.now)
     result = models.JSONField(_("result"), default=dict, blank=True)
 

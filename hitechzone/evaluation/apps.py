@@ -21,7 +21,7 @@ class EvaluationConfig(AppConfig):
 
         from hitechzone.common import audit
 
-        from . import models
+        from . import models, services  # noqa: F401 — services registers the evaluation.run job handler
 
         def nobody(obj) -> None:
             return None

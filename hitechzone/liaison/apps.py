@@ -12,3 +12,5 @@ class LiaisonConfig(AppConfig):
         from hitechzone.common.context_processors import ALL, register_menu
 
         register_menu("M1", _("Service officers"), "liaison:home", ALL - {Role.EXPERT}, order=100)
+
+        from . import scheduled  # noqa: F401 — registers the liaison's scheduled tasks
