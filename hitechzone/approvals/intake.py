@@ -46,7 +46,7 @@ History, one row per application (办件历史)
     (``专家评审 2025-03-01:``): it is then in that pause.
 
     Rows are written in bulk (``historical=True``) with the clock computed by
-    :class:`hitechzone.common.deadlines.BulkClock` — due date, provisional flag, yellow date, paused working
+    :func:`hitechzone.approvals.clock.bulk` — due date, provisional flag, yellow date, paused working
     days, working days taken, on time — exactly as the services compute it for live applications; one step
     per known date (filed, accepted, completed or declined) and an audit record per application and pause.
 """
@@ -71,8 +71,7 @@ from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.bulk import bulk_insert
-from hitechzone.common.calendar import MAX_YEAR, MIN_YEAR
-from hitechzone.common.deadlines import MAX_DAYS, BulkClock, check_year, to_ordinals
+from hitechzone.common.deadlines import MAX_DAYS, check_year, to_ordinals
 from hitechzone.common.intake import Column, Counts, Kind, Progress
 from hitechzone.common.models import AuditEvent, ImportBatch, Source
 from hitechzone.common.spreadsheets import CellError, clean_text, parse_date, parse_int
@@ -82,6 +81,7 @@ from hitechzone.enterprises.uscc import normalise
 from hitechzone.zone.models import Department
 
 from . import services
+from .clock import bulk as clock_bulk
 from .models import Application, Item, ItemType, ItemVersion, Mode, Pause, Step
 
 CHUNK = 5000
@@ -871,9 +871,7 @@ class HistoryKind(Kind):
         acc = to_ordinals(rows[i]["accepted_on"] for i in accepted)
         limits = np.array([rows[i]["limit_days"] for i in accepted], dtype=np.int64)
         thresholds = np.array([rows[i]["yellow_threshold"] for i in accepted], dtype=np.int64)
-        done = np.array(
-            [(rows[i].get("completed_on") or rows[i]["accepted_on"]).toordinal() for i in accepted], dtype=np.int64
-        )
+        done = np.array([rows[i].get("outcome") in (Outcome.APPROVED, Outcome.REFUSED) for i in accepted])
         pause_app, pause_start, pause_end = [], [], []
         for i in accepted:
             for _kind, start, end in rows[i].get("pauses") or []:
@@ -884,21 +882,11 @@ class HistoryKind(Kind):
         pause_app = np.array(pause_app, dtype=np.int64)
         pause_start = np.array(pause_start, dtype=np.int64)
         pause_end = np.array(pause_end, dtype=np.int64)
-        last_pause = acc.copy()
-        if len(pause_app):
-            np.maximum.at(last_pause, pause_app, pause_end)
-        # The due date lies at most `limit` working days after the acceptance or the last pause: a calendar
-        # twice as long, plus the longest holidays, is enough.
-        reach = int((np.maximum(last_pause, done) + 2 * limits + 60).max())
-        first_year = max(MIN_YEAR, date.fromordinal(int(acc.min())).year - 1)
-        last_year = min(MAX_YEAR, max(date.fromordinal(reach).year, timezone.localdate().year))
-        clock = BulkClock(first_year, last_year)
-        due, provisional = clock.due_dates(acc, limits, pause_app, pause_start, pause_end)
-        yellow = clock.yellow_from(due, thresholds)
-        paused = (
-            clock.counted(acc, last_pause)[0] - clock.counted(acc, last_pause, pause_app, pause_start, pause_end)[0]
+        completed = np.array(
+            [(rows[i].get("completed_on") or rows[i]["accepted_on"]).toordinal() for i in accepted], dtype=np.int64
         )
-        used = clock.counted(acc, done, pause_app, pause_start, pause_end)[0]
+        new = clock_bulk(acc, limits, thresholds, pause_app, pause_start, pause_end, completed=completed, done=done)
+        due, provisional, yellow, paused = new["due"], new["provisional"], new["yellow"], new["paused"]
         out = {}
         for k, i in enumerate(accepted):
             fields = {
@@ -907,9 +895,9 @@ class HistoryKind(Kind):
                 "yellow_on": date.fromordinal(int(yellow[k])),
                 "paused_working_days": int(paused[k]),
             }
-            if rows[i].get("outcome") in (Outcome.APPROVED, Outcome.REFUSED):
-                fields["working_days_used"] = int(used[k])
-                fields["on_time"] = bool(done[k] <= due[k])
+            if done[k]:
+                fields["working_days_used"] = int(new["used"][k])
+                fields["on_time"] = bool(new["on_time"][k])
             out[i] = fields
         return out
 

@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role, User
-from hitechzone.common.calendar import add_working_days, working_days_between
-from hitechzone.common.deadlines import counted_working_days, due_date, merge_pauses, yellow_from
+from hitechzone.common.calendar import add_working_days
 from hitechzone.common.models import Notification
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
@@ -32,6 +31,7 @@ from hitechzone.enterprises.models import Enterprise
 from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Department
 
+from .clock import Clock, bundle_total, clock_of
 from .models import (
     Application,
     ApplicationMaterial,
@@ -414,23 +414,29 @@ def recompute_clock(application: Application) -> Application:
     While a pause is open the clock stands still: the stored due date is the one the closed pauses give, and
     it moves when the pause closes. Saves the fields it changes.
     """
-    if application.accepted_on is None:
-        return application
-    pauses = _pauses(application)
-    result = due_date(application.accepted_on, application.limit_days, pauses)
-    if result.value != application.due_on:
-        application.red_notified = False  # a new due date: if it is missed, the leaders hear of it again
-    application.due_on = result.value
-    application.due_provisional = result.provisional
-    application.yellow_on = yellow_from(result.value, application.yellow_threshold)
-    first_counted = application.accepted_on + ONE_DAY
-    application.paused_working_days = sum(
-        working_days_between(max(a, first_counted) - ONE_DAY, b).value
-        for a, b in merge_pauses(pauses)
-        if b >= first_counted
-    )
-    application.save(update_fields=["due_on", "due_provisional", "yellow_on", "paused_working_days", "red_notified"])
+    _store_clock(application)
     return application
+
+
+def _store_clock(application: Application, *, completed_on: date | None = None) -> Clock | None:
+    """:func:`recompute_clock`, returning the clock (with the working days used once ``completed_on``)."""
+    if application.accepted_on is None:
+        return None
+    clock = clock_of(
+        accepted_on=application.accepted_on,
+        limit_days=application.limit_days,
+        yellow_threshold=application.yellow_threshold,
+        pauses=_pauses(application),
+        completed_on=completed_on,
+    )
+    if clock.due_on != application.due_on:
+        application.red_notified = False  # a new due date: if it is missed, the leaders hear of it again
+    application.due_on = clock.due_on
+    application.due_provisional = clock.due_provisional
+    application.yellow_on = clock.yellow_on
+    application.paused_working_days = clock.paused_working_days
+    application.save(update_fields=["due_on", "due_provisional", "yellow_on", "paused_working_days", "red_notified"])
+    return clock
 
 
 def _notify(users: Iterable[User], *, kind: str, text: str, url: str, key: str) -> None:
@@ -885,9 +891,9 @@ def application_complete(
     application.certificate_no = certificate_no.strip() if outcome == Application.Outcome.APPROVED else ""
     application.reason = reason.strip() if outcome == Application.Outcome.REFUSED else ""
     application.completed_on = on
-    recompute_clock(application)
-    application.working_days_used = counted_working_days(application.accepted_on, on, _pauses(application)).value
-    application.on_time = on <= application.due_on
+    clock = _store_clock(application, completed_on=on)
+    application.working_days_used = clock.working_days_used
+    application.on_time = clock.on_time
     application.save()
     _step(
         application,
@@ -945,7 +951,7 @@ def bundle_refresh(bundle: Bundle) -> Bundle:
         span = bundle.applications.aggregate(first=Min("accepted_on"), last=Max("completed_on"))
         bundle.completed_on = span["last"]
         if span["first"] is not None:
-            bundle.total_working_days = counted_working_days(span["first"], span["last"]).value
+            bundle.total_working_days = bundle_total(span["first"], span["last"])
         bundle.save(update_fields=["completed_on", "total_working_days"])
     return bundle
 

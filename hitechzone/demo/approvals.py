@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.approvals import services
+from hitechzone.approvals.clock import bulk as clock_bulk
 from hitechzone.approvals.models import (
     Application,
     ApplicationMaterial,
@@ -825,32 +826,32 @@ def plan_year(w: World, count: int = APPLICATIONS) -> tuple[list[Case], list[dic
 # --- The clock, in bulk ------------------------------------------------------------------------------------------
 
 
-def compute_clock(clock: BulkClock, cases: list[Case]) -> None:
-    """Due date, provisional flag, yellow date, paused and used working days and on time, for every case."""
+def compute_clock(cases: list[Case]) -> None:
+    """Due date, provisional flag, yellow date, paused and used working days and on time, for every case
+    (:func:`hitechzone.approvals.clock.bulk`)."""
     accepted = [c for c in cases if c.accepted is not None]
     if not accepted:
         return
-    a = to_ordinals(c.accepted for c in accepted)
-    limits = np.array([c.limit for c in accepted], dtype=np.int64)
-    thresholds = np.array([c.version.yellow_threshold for c in accepted], dtype=np.int64)
     pause_app, pause_start, pause_end = [], [], []
     for i, case in enumerate(accepted):
         for p in case.pauses:
             pause_app.append(i)
             pause_start.append(p.start.toordinal())
             pause_end.append(p.ended.toordinal())
-    pauses = (np.array(pause_app, dtype=np.int64), np.array(pause_start, dtype=np.int64), pause_end)
-    due, provisional = clock.due_dates(a, limits, *pauses)
-    yellow = clock.yellow_from(due, thresholds)
-    until = to_ordinals(c.completed or c.accepted for c in accepted)
-    used, _p = clock.counted(a, until, *pauses)
-    last_pause = np.array([max([p.ended for p in c.pauses], default=c.accepted).toordinal() for c in accepted])
-    paused = clock.counted(a, last_pause)[0] - clock.counted(a, last_pause, *pauses)[0]
+    new = clock_bulk(
+        to_ordinals(c.accepted for c in accepted),
+        np.array([c.limit for c in accepted], dtype=np.int64),
+        np.array([c.version.yellow_threshold for c in accepted], dtype=np.int64),
+        np.array(pause_app, dtype=np.int64),
+        np.array(pause_start, dtype=np.int64),
+        np.array(pause_end, dtype=np.int64),
+        completed=np.array([c.completed.toordinal() if c.completed else 0 for c in accepted], dtype=np.int64),
+    )
     for i, case in enumerate(accepted):
-        case.due, case.provisional = date.fromordinal(int(due[i])), bool(provisional[i])
-        case.yellow, case.paused_days = date.fromordinal(int(yellow[i])), int(paused[i])
+        case.due, case.provisional = date.fromordinal(int(new["due"][i])), bool(new["provisional"][i])
+        case.yellow, case.paused_days = date.fromordinal(int(new["yellow"][i])), int(new["paused"][i])
         if case.completed is not None:
-            case.used, case.on_time = int(used[i]), case.completed <= case.due
+            case.used, case.on_time = int(new["used"][i]), bool(new["on_time"][i])
 
 
 # --- Writing ------------------------------------------------------------------------------------------------
@@ -889,7 +890,7 @@ def _number(applications: list[Application]) -> None:
 def write(w: World, cases: list[Case], bundles: list[dict], report) -> None:
     """Everything planned, in bulk: bundles, applications, notices, materials, pauses, steps, ratings."""
     rng = w.rng
-    compute_clock(w.clock, cases)
+    compute_clock(cases)
     for case in cases:
         _rate(w, case)
     rows = []
