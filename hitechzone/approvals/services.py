@@ -23,14 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.accounts.roles import effective_role
 from hitechzone.common.calendar import add_working_days
 from hitechzone.common.models import Notification
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import Enterprise
-from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Department
 
+from . import workflow
+from .access import can_edit_catalogue, is_applicant_side, is_window, serves
 from .clock import Clock, bundle_total, clock_of
 from .models import (
     Application,
@@ -77,41 +79,6 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _role(user) -> str:
-    return user.effective_role if user is not None else ""
-
-
-# --- Who may do what ---------------------------------------------------------------------------------------------
-
-
-def can_edit_catalogue(user, department_id: int | None = None) -> bool:
-    """Admins edit the whole catalogue; department staff edit their own department's items."""
-    role = _role(user)
-    return role == Role.ADMIN or (
-        role == Role.DEPARTMENT and user.department_id is not None and user.department_id == department_id
-    )
-
-
-def is_window(user, application: Application) -> bool:
-    """Window and processing staff of an application: admins and the staff of the item's department."""
-    role = _role(user)
-    return role == Role.ADMIN or (role == Role.DEPARTMENT and user.department_id == application.department_id)
-
-
-def serves(officer, enterprise_id: int, on: date | None = None) -> bool:
-    return Assignment.objects.active(on).filter(officer=officer, enterprise_id=enterprise_id).exists()
-
-
-def is_applicant_side(user, application: Application) -> bool:
-    """The enterprise itself, or its approval agent (the officer who filed it, or who serves it now)."""
-    role = _role(user)
-    if role == Role.ENTERPRISE:
-        return user.enterprise_id == application.enterprise_id
-    if role == Role.OFFICER:
-        return application.agent_id == user.pk or serves(user, application.enterprise_id)
-    return False
 
 
 # --- The catalogue ----------------------------------------------------------------------------------------------
@@ -471,7 +438,7 @@ def application_file(
     ``provided`` are the ids of the materials handed in with it (of the item's current version); the window
     checks them with :func:`application_check`.
     """
-    role = _role(by)
+    role = effective_role(by)
     received_on = _day(received_on)
     if role == Role.ENTERPRISE:
         _require(by.enterprise_id == enterprise.pk, _("You can file applications only for your own enterprise."))
@@ -560,7 +527,7 @@ def application_check(
         is_window(by, application), _("Only the staff of %(d)s check this application.") % {"d": application.department}
     )
     _require(
-        application.state == S.RECEIVED,
+        workflow.allows("check", application),
         _("Only a received application is checked (this one is %(state)s).")
         % {"state": application.get_state_display()},
     )
@@ -657,7 +624,7 @@ def application_reject(*, application: Application, by: User, reason: str, on: d
         _("Only the staff of %(d)s decide on this application.") % {"d": application.department},
     )
     _require(
-        application.state == S.RECEIVED or (application.state == S.CORRECTING and application.accepted_on is None),
+        workflow.allows("reject", application),
         _("Only an application not yet accepted can be declined (this one is %(state)s).")
         % {"state": application.get_state_display()},
     )
@@ -696,7 +663,7 @@ def application_supply(
         is_applicant_side(by, application) or is_window(by, application),
         _("Only the applicant, its agent or the window can supply materials."),
     )
-    _require(application.state not in Application.DONE_STATES, _("The application is closed."))
+    _require(workflow.allows("supply", application), _("The application is closed."))
     on = _day(on, application)
     ids = set(materials)
     _require(bool(ids), _("Choose the materials supplied."))
@@ -757,7 +724,7 @@ def application_assign(
         _("Only the staff of %(d)s assign this application.") % {"d": application.department},
     )
     _require(
-        application.state in (S.ACCEPTED, S.PROCESSING, S.SPECIAL, S.CORRECTING) and application.accepted_on,
+        workflow.allows("assign", application),
         _("Only an accepted application can be assigned (this one is %(state)s).")
         % {"state": application.get_state_display()},
     )
@@ -801,7 +768,7 @@ def application_pause(
         is_window(by, application), _("Only the staff of %(d)s can stop the clock.") % {"d": application.department}
     )
     _require(
-        application.state in Application.COUNTING_STATES,
+        workflow.allows("pause", application),
         _("Only an application being processed can be paused (this one is %(state)s).")
         % {"state": application.get_state_display()},
     )
@@ -831,7 +798,7 @@ def application_resume(*, application: Application, by: User, on: date | None = 
         is_window(by, application), _("Only the staff of %(d)s can restart the clock.") % {"d": application.department}
     )
     _require(
-        application.state == S.SPECIAL,
+        workflow.allows("resume", application),
         _(
             "Only an application in a special procedure is resumed this way (this one is %(state)s); "
             "supplied materials restart a 补正."
@@ -869,7 +836,7 @@ def application_complete(
         _("Only the staff of %(d)s decide on this application.") % {"d": application.department},
     )
     _require(
-        application.state in Application.COUNTING_STATES,
+        workflow.allows("complete", application),
         _("Only an accepted application being processed can be completed (this one is %(state)s).")
         % {"state": application.get_state_display()},
     )
@@ -966,7 +933,7 @@ def application_rate(
     """The applicant rates a completed application; 不满意 or worse gives the department a rectification task."""
     application = _lock(application)
     _require(is_applicant_side(by, application), _("Only the applicant or its agent rates the service."))
-    _require(application.state == S.COMPLETED, _("Only a completed application can be rated."))
+    _require(workflow.allows("rate", application), _("Only a completed application can be rated."))
     _require(not Review.objects.filter(application=application).exists(), _("This application has been rated already."))
     _require(level in Level.values, _("Choose one of the five levels."))
     if level in RECTIFY_LEVELS:
@@ -1003,7 +970,7 @@ def rectification_answer(
         .select_related("review__application")
         .get(pk=rectification.pk)
     )
-    role = _role(by)
+    role = effective_role(by)
     _require(
         role == Role.ADMIN or (role == Role.DEPARTMENT and by.department_id == rectification.department_id),
         _("Only the department concerned answers this rectification task."),

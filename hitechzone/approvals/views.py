@@ -30,7 +30,7 @@ from hitechzone.common.views import int_param as _int_param
 from hitechzone.common.views import paginate
 from hitechzone.zone.models import Department
 
-from . import exports, queries, services
+from . import exports, queries, services, workflow
 from .forms import (
     AnswerForm,
     ApplicationForm,
@@ -744,30 +744,12 @@ def _scoped_application(user, pk: int) -> Application:
 
 
 def _available(user, application: Application, rows: list[ApplicationMaterial], review) -> list[str]:
-    """The actions this user may take on this application in its state (the forms to show)."""
-    window = services.is_window(user, application)
-    applicant = services.is_applicant_side(user, application)
-    state = application.state
+    """The actions this user may take on this application in its state (the forms to show): the workflow table's."""
     awaited = any(r.status in (M.MISSING, M.PROMISED) for r in rows)
-    actions = []
-    if window and state == S.RECEIVED:
-        actions += ["check", "reject"]
-    if (window or applicant) and state not in Application.DONE_STATES and awaited:
-        actions.append("supply")
-    if window and state == S.CORRECTING and application.accepted_on is None:
-        actions.append("reject")
-    if window and state in Application.COUNTING_STATES:
-        actions += ["assign", "pause", "complete"]
-    if window and state == S.SPECIAL:
-        actions += ["resume", "assign"]
-    if window and state == S.CORRECTING and application.accepted_on is not None:
-        actions.append("assign")
-    if applicant and state == S.COMPLETED and review is None:
-        actions.append("rate")
-    return actions
+    return workflow.offered(user, application, awaited=awaited, rated=review is not None)
 
 
-ACTIONS = ("check", "reject", "supply", "assign", "pause", "resume", "complete", "rate")
+ACTIONS = tuple(workflow.ACTIONS)
 
 
 def _form(action: str, application: Application, rows: list[ApplicationMaterial], data=None):
