@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -36,6 +36,7 @@ from hitechzone.common.api import (
     ids_q,
 )
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
+from hitechzone.common.params import api_year
 
 from . import queries, services, workflow
 from . import serializers as s
@@ -502,17 +503,6 @@ class RectificationViewSet(RefusalsAnswer400, ScopedReadOnlyViewSet):
 # --- The year's figures and the overdue list --------------------------------------------------------------------
 
 
-def parse_year(raw: str | None) -> int:
-    if raw is None:
-        return timezone.localdate().year
-    raw = raw.strip()
-    if raw.isascii() and raw.isdecimal() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-        return int(raw)
-    raise serializers.ValidationError(
-        {"year": [_("Give a year from %(first)s to %(last)s, e.g. 2025.") % {"first": MIN_YEAR, "last": MAX_YEAR}]}
-    )
-
-
 class StatsView(APIView):
     """The figures of a year (the applications received that year) over what the user may see.
 
@@ -527,7 +517,7 @@ class StatsView(APIView):
         responses=s.ApprovalStatsSerializer,
     )
     def get(self, request):
-        year = parse_year(request.query_params.get("year"))
+        year = api_year(request, timezone.localdate().year, first=MIN_YEAR, last=MAX_YEAR)
         return Response(queries.year_stats(user=request.user, year=year))
 
 

@@ -33,7 +33,6 @@ applications whose clock touches that year: :func:`affected_by_year`).
 
 from __future__ import annotations
 
-import struct
 import time
 from collections.abc import Callable
 from datetime import date
@@ -46,6 +45,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from hitechzone.common import audit, jobs
+from hitechzone.common.bulk import copy_arrays
 from hitechzone.common.models import Source
 
 from . import clock
@@ -134,9 +134,6 @@ def _unpack_apps(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "used": ((counts >> 31) & 0x7FFFFFFF) - 1,
         "on_time": ((flags >> 54) & 3) - 1,
     }
-
-
-_BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
 def _fetch_packed(query: str, params, names: list[str]) -> dict[str, np.ndarray]:
@@ -323,22 +320,10 @@ _TEMP_COLUMNS = (
 _TEMP = "approvals_recompute_tmp"
 
 
-def copy_binary(table: str, columns: tuple[tuple[str, bool], ...], arrays: list[np.ndarray]) -> None:
-    """Binary ``COPY table FROM STDIN`` (PostgreSQL) of numpy arrays, one per column: ``columns`` are
-    ``(name, wide)``, the column an ``int8`` where ``wide``, else an ``int4``; no NULLs (use a sentinel).
-    Also used by ``bench/make_approvals.py``."""
-    fields = [("count", ">i2")]
-    for k, (_name, wide) in enumerate(columns):
-        fields += [(f"l{k}", ">i4"), (f"v{k}", ">i8" if wide else ">i4")]
-    rows = np.empty(len(arrays[0]), dtype=np.dtype(fields))
-    rows["count"] = len(columns)
-    for k, ((_name, wide), values) in enumerate(zip(columns, arrays, strict=True)):
-        rows[f"l{k}"] = 8 if wide else 4
-        rows[f"v{k}"] = values
-    payload = _BINARY_SIGNATURE + struct.pack(">ii", 0, 0) + rows.tobytes() + struct.pack(">h", -1)
-    names = ", ".join(name for name, _wide in columns)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.write(payload)
+def typed_columns(columns: tuple[tuple[str, bool], ...], arrays: list[np.ndarray]) -> list[tuple[str, str, np.ndarray]]:
+    """``(name, wide)`` columns and their arrays as :func:`~hitechzone.common.bulk.copy_arrays` takes them: an
+    ``int8`` where ``wide``, else an ``int4``. Also used by ``bench/make_approvals.py``."""
+    return [(name, "int8" if wide else "int4", values) for (name, wide), values in zip(columns, arrays, strict=True)]
 
 
 def _write_postgresql(apps, new, rows: np.ndarray, *, user, source, batch) -> int:
@@ -419,7 +404,7 @@ def _write_postgresql(apps, new, rows: np.ndarray, *, user, source, batch) -> in
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
         cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ({columns}) ON COMMIT DROP")
-        copy_binary(_TEMP, _TEMP_COLUMNS, arrays)
+        copy_arrays(cursor, _TEMP, typed_columns(_TEMP_COLUMNS, arrays))
         cursor.execute(f"ANALYZE {_TEMP}")
         cursor.execute(
             statement,

@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.accounts.roles import effective_role
+from hitechzone.common import audit
 from hitechzone.common.calendar import add_working_days
-from hitechzone.common.models import Notification
+from hitechzone.common.models import Notification, Source
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import Enterprise
@@ -406,6 +407,23 @@ def _store_clock(application: Application, *, completed_on: date | None = None) 
     return clock
 
 
+def _created_in_bulk(model, objects: list, *, by, enterprise_id: int | None) -> None:
+    """The audit records of objects written with ``bulk_create`` (which sends no signal): one creation each, with
+    the fields a ``save()`` records, by the audit context's user (else ``by``), in the caller's transaction."""
+    context = audit.current()
+    user = (context.resolve_user() if context is not None else None) or by
+    audit.bulk_events(
+        model=model,
+        rows=[
+            (obj.pk, str(obj), enterprise_id, audit.AuditEvent.Action.CREATE, audit.diff(None, audit.snapshot(obj)))
+            for obj in objects
+        ],
+        user=user,
+        source=context.source if context is not None else Source.SYSTEM,
+        batch=context.batch if context is not None else None,
+    )
+
+
 def _notify(users: Iterable[User], *, kind: str, text: str, url: str, key: str) -> None:
     for user in users:
         Notification.objects.get_or_create(user=user, key=key, defaults={"kind": kind, "text": text[:300], "url": url})
@@ -482,10 +500,11 @@ def application_file(
     provided = set(provided)
     valid = set(version.materials.values_list("pk", flat=True))
     _require(provided <= valid, _("Some materials handed in are not materials of this item."))
-    ApplicationMaterial.objects.bulk_create(
+    rows = ApplicationMaterial.objects.bulk_create(
         ApplicationMaterial(application=application, material_id=pk, status=M.PROVIDED if pk in provided else M.PENDING)
         for pk in version.materials.values_list("pk", flat=True)
     )
+    _created_in_bulk(ApplicationMaterial, rows, by=by, enterprise_id=application.enterprise_id)
     note = _("Filed by the approval agent (代办)") if agent else ""
     _step(application, by=by, action="file", before="", on=received_on, note=note)
     _notify(

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hitechzone.accounts.models import Role
+from hitechzone.accounts.roles import effective_role
 from hitechzone.common.deadlines import BulkClock, remaining_working_days, to_ordinals
+from hitechzone.common.params import year_from_query
 from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
@@ -102,19 +104,6 @@ def step_labels() -> dict[str, str]:
     }
 
 
-def _role(user) -> str:
-    return user.effective_role
-
-
-def _parse_year(value, default: int) -> int:
-    today = timezone.localdate()
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
-    return year if 2000 <= year <= today.year + 1 else default
-
-
 def _percent(share) -> float | None:
     return None if share is None else round(share * 100, 1)
 
@@ -142,7 +131,7 @@ def _render(request, template: str, context: dict, status: int = 200):
 
 def _links(user) -> list[tuple[str, str, str]]:
     """(url, label, icon) of the approval centre's pages this user may open (the dashboard comes first)."""
-    role = _role(user)
+    role = effective_role(user)
     links = [
         (reverse("approvals:applications"), _("Applications"), "bi-folder2-open"),
         (reverse("approvals:items"), _("Catalogue"), "bi-journal-text"),
@@ -189,7 +178,7 @@ def home(request):
     user = request.user
     _deny_unless(user, PAGE_ROLES)
     today = timezone.localdate()
-    year = _parse_year(request.GET.get("year"), today.year)
+    year = year_from_query(request, today.year)
     data = queries.year_stats(user=user, year=year, today=today)
     if request.GET.get("export") == "xlsx":
         return _stats_export(data)
@@ -254,7 +243,7 @@ def home(request):
             "on_time_percent": _percent(data["on_time_rate"]),
             "modes": [(modes.get(k, k), n) for k, n in data["by_mode"].items()],
             "lights": [(light, labels[light], data["lights"][light]) for light in LIGHTS],
-            "can_see_overdue": _role(user) in OVERDUE_ROLES,
+            "can_see_overdue": effective_role(user) in OVERDUE_ROLES,
             # A phone scrolls a chart of many departments sideways rather than squeezing its labels.
             "department_chart_rem": 2 * len(departments),
             "deadline_url": _deadline_url(),
@@ -420,7 +409,7 @@ def item_list(request):
             "modes": Mode.choices,
             "types": ItemType.choices,
             "statuses": Item.Status.choices,
-            "can_create": _role(user) == Role.ADMIN,
+            "can_create": effective_role(user) == Role.ADMIN,
         },
     )
 
@@ -499,7 +488,7 @@ def item_detail(request, pk: int):
             "attachment_types": MaterialFilesForm.ACCEPT,
             "attachment_max_mb": services.ATTACHMENT_MAX_BYTES // (1024 * 1024),
             "status_forms": status_forms,
-            "can_file": _role(user) in FILE_ROLES and item.status == Item.Status.ACTIVE,
+            "can_file": effective_role(user) in FILE_ROLES and item.status == Item.Status.ACTIVE,
         },
     )
 
@@ -667,7 +656,7 @@ def application_list(request):
     if request.GET.get("export") == "xlsx":
         return exports.applications_response(applications)  # the columns of the history import
     page, query = paginate(request, applications)
-    role = _role(user)
+    role = effective_role(user)
     return _render(
         request,
         "approvals/applications.html",
@@ -688,7 +677,7 @@ def application_list(request):
 def application_new(request):
     user = request.user
     _deny_unless(user, FILE_ROLES)
-    if _role(user) == Role.ENTERPRISE and not user.enterprise_id:
+    if effective_role(user) == Role.ENTERPRISE and not user.enterprise_id:
         raise Http404
     initial = {}
     for name in ("item", "enterprise"):
@@ -698,7 +687,7 @@ def application_new(request):
     form = ApplicationForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        enterprise = user.enterprise if _role(user) == Role.ENTERPRISE else data["enterprise"]
+        enterprise = user.enterprise if effective_role(user) == Role.ENTERPRISE else data["enterprise"]
         try:
             application = services.application_file(
                 by=user, item=data["item"], enterprise=enterprise, title=data["title"], provided=data["provided"]
@@ -719,7 +708,7 @@ def application_new(request):
         {
             "form": form,
             "pick_enterprise": pick,
-            "is_agent": _role(user) == Role.OFFICER,
+            "is_agent": effective_role(user) == Role.OFFICER,
             "has_enterprises": not pick or form.fields["enterprise"].queryset.exists(),
         },
     )
@@ -813,8 +802,8 @@ def _application_detail(request, application: Application, bound=None, status: i
         rectification is not None
         and rectification.is_open
         and (
-            _role(user) == Role.ADMIN
-            or (_role(user) == Role.DEPARTMENT and user.department_id == rectification.department_id)
+            effective_role(user) == Role.ADMIN
+            or (effective_role(user) == Role.DEPARTMENT and user.department_id == rectification.department_id)
         )
     )
     return _render(
@@ -948,7 +937,7 @@ def bundle_list(request):
     return _render(
         request,
         "approvals/bundles.html",
-        {"page": page, "query": query, "can_create": _role(user) in FILE_ROLES},
+        {"page": page, "query": query, "can_create": effective_role(user) in FILE_ROLES},
     )
 
 
@@ -982,7 +971,7 @@ def bundle_detail(request, pk: int):
 def bundle_new(request):
     user = request.user
     _deny_unless(user, FILE_ROLES)
-    if _role(user) == Role.ENTERPRISE and not user.enterprise_id:
+    if effective_role(user) == Role.ENTERPRISE and not user.enterprise_id:
         raise Http404
     initial = {}
     enterprise_id = _int_param(request, "enterprise")
@@ -991,7 +980,7 @@ def bundle_new(request):
     form = BundleForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        enterprise = user.enterprise if _role(user) == Role.ENTERPRISE else data["enterprise"]
+        enterprise = user.enterprise if effective_role(user) == Role.ENTERPRISE else data["enterprise"]
         try:
             bundle = services.bundle_create(by=user, enterprise=enterprise, name=data["name"], items=data["items"])
         except services.Refused as refused:
@@ -1039,7 +1028,7 @@ def overdue(request):
             "rows": rows,
             "query": query,
             "today": today,
-            "departments": Department.objects.for_user(user) if _role(user) != Role.DEPARTMENT else None,
+            "departments": Department.objects.for_user(user) if effective_role(user) != Role.DEPARTMENT else None,
         },
     )
 
@@ -1087,7 +1076,7 @@ def _overdue_export(applications, today: date):
 
 
 def _can_answer(user, rectification: Rectification) -> bool:
-    role = _role(user)
+    role = effective_role(user)
     return role == Role.ADMIN or (role == Role.DEPARTMENT and user.department_id == rectification.department_id)
 
 
