@@ -77,7 +77,8 @@ from hitechzone.approvals.models import (  # noqa: E402
     Review,
     Step,
 )
-from hitechzone.approvals.recompute import compute_clock, copy_binary  # noqa: E402
+from hitechzone.approvals.recompute import compute_clock, typed_columns  # noqa: E402
+from hitechzone.common.bulk import copy_arrays  # noqa: E402
 from hitechzone.common.deadlines import BulkClock  # noqa: E402
 from hitechzone.common.models import AuditEvent  # noqa: E402
 from hitechzone.demo.catalogue import ITEMS  # noqa: E402
@@ -702,7 +703,7 @@ def write(p: dict, catalogue: list[dict], clock: Clock) -> dict[str, int]:
             + ", ".join(f"{name} {'int8' if wide else 'int4'} NOT NULL" for name, wide in columns)
             + ") ON COMMIT DROP"
         )
-    copy_binary(staging, columns, arrays)
+        copy_arrays(cursor, staging, typed_columns(columns, arrays))
     clock.lap(f"staging: {n:,} rows (binary COPY)")
 
     def d(column: str) -> str:  # an ordinal (0 = NULL) as a date

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -36,8 +36,9 @@ from hitechzone.common.api import (
     ids_q,
 )
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
+from hitechzone.common.params import api_year
 
-from . import queries, services
+from . import queries, services, workflow
 from . import serializers as s
 from .models import (
     Application,
@@ -305,12 +306,13 @@ class ApplicationViewSet(RefusalsAnswer400, ScopedModelViewSet):
         fresh = self._with_details(super().get_queryset()).filter(pk=application.pk).first() or application
         return Response(s.ApplicationDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
-    def _act(self, request, service, body_class) -> Response:
-        """The shape of every step: the application in scope (404 otherwise), the body, the service, the answer."""
+    def _act(self, request, action: str, body_class) -> Response:
+        """The shape of every step: the application in scope (404 otherwise), the body, the action's service (the
+        workflow table's), the answer."""
         application = self.get_object()
         body = body_class(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        service(application=application, by=request.user, **body.validated_data)
+        workflow.ACTIONS[action].service(application=application, by=request.user, **body.validated_data)
         return self._answer(application)
 
     @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationDetailSerializer})
@@ -328,18 +330,18 @@ class ApplicationViewSet(RefusalsAnswer400, ScopedModelViewSet):
         request=s.ApplicationCheckSerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=WINDOW)
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["check"].roles)
     def check(self, request, pk=None):
-        return self._act(request, services.application_check, s.ApplicationCheckSerializer)
+        return self._act(request, "check", s.ApplicationCheckSerializer)
 
     @extend_schema(
         summary=_("The window declines an application not yet accepted (不予受理), with the reason."),
         request=s.ApplicationRejectSerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=WINDOW)
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["reject"].roles)
     def reject(self, request, pk=None):
-        return self._act(request, services.application_reject, s.ApplicationRejectSerializer)
+        return self._act(request, "reject", s.ApplicationRejectSerializer)
 
     @extend_schema(
         summary=_(
@@ -349,18 +351,18 @@ class ApplicationViewSet(RefusalsAnswer400, ScopedModelViewSet):
         request=s.ApplicationSupplySerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=(*WINDOW, *APPLICANT_SIDE))
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["supply"].roles)
     def supply(self, request, pk=None):
-        return self._act(request, services.application_supply, s.ApplicationSupplySerializer)
+        return self._act(request, "supply", s.ApplicationSupplySerializer)
 
     @extend_schema(
         summary=_("Give the next step to one of the department's staff (an accepted application starts processing)."),
         request=s.ApplicationAssignSerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=WINDOW)
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["assign"].roles)
     def assign(self, request, pk=None):
-        return self._act(request, services.application_assign, s.ApplicationAssignSerializer)
+        return self._act(request, "assign", s.ApplicationAssignSerializer)
 
     @extend_schema(
         summary=_(
@@ -370,36 +372,36 @@ class ApplicationViewSet(RefusalsAnswer400, ScopedModelViewSet):
         request=s.ClockPauseSerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=WINDOW)
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["pause"].roles)
     def pause(self, request, pk=None):
-        return self._act(request, services.application_pause, s.ClockPauseSerializer)
+        return self._act(request, "pause", s.ClockPauseSerializer)
 
     @extend_schema(
         summary=_("End a special procedure: the clock runs again from today."),
         request=s.ApplicationNoteSerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=WINDOW)
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["resume"].roles)
     def resume(self, request, pk=None):
-        return self._act(request, services.application_resume, s.ApplicationNoteSerializer)
+        return self._act(request, "resume", s.ApplicationNoteSerializer)
 
     @extend_schema(
         summary=_("已办结: approved with a certificate number, or refused with a reason."),
         request=s.ApplicationCompleteSerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=WINDOW)
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["complete"].roles)
     def complete(self, request, pk=None):
-        return self._act(request, services.application_complete, s.ApplicationCompleteSerializer)
+        return self._act(request, "complete", s.ApplicationCompleteSerializer)
 
     @extend_schema(
         summary=_("The applicant rates a completed application (好差评); 2 or 1 gives the department a rectification."),
         request=s.ApplicationRateSerializer,
         responses=s.ApplicationDetailSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=APPLICANT_SIDE)
+    @action(detail=True, methods=["post"], write_roles=workflow.ACTIONS["rate"].roles)
     def rate(self, request, pk=None):
-        return self._act(request, services.application_rate, s.ApplicationRateSerializer)
+        return self._act(request, "rate", s.ApplicationRateSerializer)
 
 
 # --- Parallel approval ------------------------------------------------------------------------------------------
@@ -501,17 +503,6 @@ class RectificationViewSet(RefusalsAnswer400, ScopedReadOnlyViewSet):
 # --- The year's figures and the overdue list --------------------------------------------------------------------
 
 
-def parse_year(raw: str | None) -> int:
-    if raw is None:
-        return timezone.localdate().year
-    raw = raw.strip()
-    if raw.isascii() and raw.isdecimal() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-        return int(raw)
-    raise serializers.ValidationError(
-        {"year": [_("Give a year from %(first)s to %(last)s, e.g. 2025.") % {"first": MIN_YEAR, "last": MAX_YEAR}]}
-    )
-
-
 class StatsView(APIView):
     """The figures of a year (the applications received that year) over what the user may see.
 
@@ -526,7 +517,7 @@ class StatsView(APIView):
         responses=s.ApprovalStatsSerializer,
     )
     def get(self, request):
-        year = parse_year(request.query_params.get("year"))
+        year = api_year(request, timezone.localdate().year, first=MIN_YEAR, last=MAX_YEAR)
         return Response(queries.year_stats(user=request.user, year=year))
 
 

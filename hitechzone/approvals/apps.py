@@ -31,7 +31,13 @@ class ApprovalsConfig(AppConfig):
         audit.register(models.ItemVersion, enterprise=nobody)
         audit.register(models.Material, enterprise=nobody)
         audit.register(models.Bundle)
-        audit.register(models.Application)
+        audit.register(
+            models.Application,
+            operational={
+                "red_notified": "a reminder flag of the platform (the leaders were told it turned red), "
+                "not a fact of the case; set in bulk by the daily overdue report",
+            },
+        )
         audit.register(models.ApplicationMaterial, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.Pause, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.Review, enterprise=lambda obj: obj.application.enterprise_id)

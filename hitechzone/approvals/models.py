@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hitechzone.common.scoping import ReferenceQuerySet, ScopedQuerySet
-from hitechzone.liaison.models import Assignment
+from hitechzone.enterprises.models import officer_enterprise_id_list
 from hitechzone.liaison.models import Rating as Level
 
 
@@ -165,12 +165,6 @@ class Material(models.Model):
 # --- Applications -------------------------------------------------------------------------------------------
 
 
-def served_enterprise_ids(user) -> list[int]:
-    """The enterprises an officer serves today, as ids: a plain ``IN`` list plans far better than a subquery
-    over a million applications (bench/README.md, M2)."""
-    return list(Assignment.objects.active().filter(officer=user).values_list("enterprise_id", flat=True))
-
-
 class ApplicationQuerySet(ScopedQuerySet):
     def scope_admin(self, user):
         return self.all()
@@ -181,7 +175,7 @@ class ApplicationQuerySet(ScopedQuerySet):
         return self.filter(department_id=user.department_id) if user.department_id else self.none()
 
     def scope_officer(self, user):
-        return self.filter(Q(agent=user) | Q(enterprise_id__in=served_enterprise_ids(user)))
+        return self.filter(Q(agent=user) | Q(enterprise_id__in=officer_enterprise_id_list(user)))
 
     def scope_enterprise(self, user):
         return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
@@ -486,7 +480,7 @@ class BundleQuerySet(ScopedQuerySet):
         return self.filter(applications__department_id=user.department_id).distinct()
 
     def scope_officer(self, user):
-        return self.filter(Q(created_by=user) | Q(enterprise_id__in=served_enterprise_ids(user)))
+        return self.filter(Q(created_by=user) | Q(enterprise_id__in=officer_enterprise_id_list(user)))
 
     def scope_enterprise(self, user):
         return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()

@@ -33,8 +33,6 @@ applications whose clock touches that year: :func:`affected_by_year`).
 
 from __future__ import annotations
 
-import math
-import struct
 import time
 from collections.abc import Callable
 from datetime import date
@@ -47,9 +45,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from hitechzone.common import audit, jobs
-from hitechzone.common.deadlines import BulkClock
-from hitechzone.common.models import MAX_YEAR, MIN_YEAR, Source
+from hitechzone.common.bulk import copy_arrays
+from hitechzone.common.models import Source
 
+from . import clock
 from .models import Application, Bundle, Pause
 
 __all__ = ["JOB_KIND", "affected_by_year", "calendar_year_changed", "compute_clock", "recompute_due_dates"]
@@ -135,9 +134,6 @@ def _unpack_apps(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "used": ((counts >> 31) & 0x7FFFFFFF) - 1,
         "on_time": ((flags >> 54) & 3) - 1,
     }
-
-
-_BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
 def _fetch_packed(query: str, params, names: list[str]) -> dict[str, np.ndarray]:
@@ -245,15 +241,6 @@ def _read_orm(queryset, chunk_size: int) -> tuple[dict[str, np.ndarray], dict[st
 # --------------------------------------------------------------------------------------------------------
 
 
-_FIRST_ORDINAL = date(MIN_YEAR, 1, 1).toordinal()
-_LAST_ORDINAL = date(MAX_YEAR, 12, 31).toordinal()
-
-
-def _year_of(ordinal: int) -> int:
-    """The year of a date ordinal, kept within the years the calendar covers."""
-    return date.fromordinal(min(max(int(ordinal), _FIRST_ORDINAL), _LAST_ORDINAL)).year
-
-
 def compute_clock(apps: dict[str, np.ndarray], pauses: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The clock of every application, as :func:`services.recompute_clock` and ``application_complete`` give it.
 
@@ -261,60 +248,30 @@ def compute_clock(apps: dict[str, np.ndarray], pauses: dict[str, np.ndarray]) ->
     ``threshold``, ``completed`` (ordinal, 0 when not completed), ``done`` (1 for a completed application), and the
     stored ``used`` and ``on_time`` (-1 for none; kept for applications not completed). ``pauses``: the closed
     pauses, ``app`` (application id), ``start`` and ``end`` (ordinals, both inclusive), in any order.
-    Returns arrays ``due``, ``provisional`` (0/1), ``yellow``, ``paused``, ``used`` and ``on_time`` (0/1, -1).
-    ``bench/make_approvals.py`` uses it to write a million applications with their clock.
+    Returns arrays ``due``, ``provisional`` (0/1), ``yellow``, ``paused``, ``used`` and ``on_time`` (0/1, -1):
+    those of :func:`hitechzone.approvals.clock.bulk`. ``bench/make_approvals.py`` uses it to write a million
+    applications with their clock.
     """
-    ids, accepted = apps["id"], apps["accepted"]
-    limit, threshold = apps["limit"], apps["threshold"]
+    ids = apps["id"]
     done = apps["done"] == 1
     n = len(ids)
     # The pauses of the applications read (a pause of another application is dropped), as indexes into them.
     index = np.searchsorted(ids, pauses["app"])
     known = index < n
     known[known] = ids[index[known]] == pauses["app"][known]
-    p_app, p_start, p_end = index[known], pauses["start"][known], pauses["end"][known]
-    completed = np.where(done, apps["completed"], accepted)
-
-    # The years the clock needs: from the earliest possible yellow day to the latest possible due date. A due
-    # date lies at most `limit` working days after the later of the acceptance and the last pause's end.
-    last_pause_end = accepted.copy()
-    np.maximum.at(last_pause_end, p_app, p_end)
-    span = np.maximum(last_pause_end, completed)
-    latest = int((span + np.ceil(limit * 366 / 240).astype(np.int64) + 31).max())
-    earliest = int(accepted.min() - math.ceil(int(threshold.max()) * 366 / 240) - 31)
-    clock = BulkClock(_year_of(earliest), _year_of(latest))
-
-    due, provisional = clock.due_dates(accepted, limit, p_app, p_start, p_end)
-    yellow = clock.yellow_from(due, threshold)
-    # Working days from acceptance to completion, without pauses: the same two lookups BulkClock.counted makes.
-    used = np.searchsorted(clock.working, completed, side="right") - np.searchsorted(
-        clock.working, accepted, side="right"
+    new = clock.bulk(
+        apps["accepted"],
+        apps["limit"],
+        apps["threshold"],
+        index[known],
+        pauses["start"][known],
+        pauses["end"][known],
+        completed=apps["completed"],
+        done=done,
     )
-    paused = np.zeros(n, dtype=np.int64)
-    if len(p_app):
-        # Only the applications with pauses go through the pause rounds (a seventh of them or so).
-        paused_apps = np.unique(p_app)
-        sub = np.searchsorted(paused_apps, p_app)
-        sub_accepted = accepted[paused_apps]
-        # Paused working days, as recompute_clock sums them: the working days after acceptance inside the
-        # (merged) pauses = the count up to the last pause's end without the pauses, less the count with them.
-        until = last_pause_end[paused_apps]
-        plain, _ = clock.counted(sub_accepted, until)
-        counted, _ = clock.counted(sub_accepted, until, sub, p_start, p_end)
-        paused[paused_apps] = plain - counted
-        # The working days taken by those completed, pauses excluded (as application_complete counts them).
-        counted, _ = clock.counted(sub_accepted, completed[paused_apps], sub, p_start, p_end)
-        used[paused_apps] = counted
-    used = np.where(done, used, apps["used"])
-    on_time = np.where(done, (apps["completed"] <= due).astype(np.int64), apps["on_time"])
-    return {
-        "due": due,
-        "provisional": provisional.astype(np.int64),
-        "yellow": yellow,
-        "paused": paused,
-        "used": used,
-        "on_time": on_time,
-    }
+    new["used"] = np.where(done, new["used"], apps["used"])
+    new["on_time"] = np.where(done, new["on_time"], apps["on_time"])
+    return new
 
 
 _PAIRS = (  # (old column, new column, field)
@@ -363,22 +320,10 @@ _TEMP_COLUMNS = (
 _TEMP = "approvals_recompute_tmp"
 
 
-def copy_binary(table: str, columns: tuple[tuple[str, bool], ...], arrays: list[np.ndarray]) -> None:
-    """Binary ``COPY table FROM STDIN`` (PostgreSQL) of numpy arrays, one per column: ``columns`` are
-    ``(name, wide)``, the column an ``int8`` where ``wide``, else an ``int4``; no NULLs (use a sentinel).
-    Also used by ``bench/make_approvals.py``."""
-    fields = [("count", ">i2")]
-    for k, (_name, wide) in enumerate(columns):
-        fields += [(f"l{k}", ">i4"), (f"v{k}", ">i8" if wide else ">i4")]
-    rows = np.empty(len(arrays[0]), dtype=np.dtype(fields))
-    rows["count"] = len(columns)
-    for k, ((_name, wide), values) in enumerate(zip(columns, arrays, strict=True)):
-        rows[f"l{k}"] = 8 if wide else 4
-        rows[f"v{k}"] = values
-    payload = _BINARY_SIGNATURE + struct.pack(">ii", 0, 0) + rows.tobytes() + struct.pack(">h", -1)
-    names = ", ".join(name for name, _wide in columns)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.write(payload)
+def typed_columns(columns: tuple[tuple[str, bool], ...], arrays: list[np.ndarray]) -> list[tuple[str, str, np.ndarray]]:
+    """``(name, wide)`` columns and their arrays as :func:`~hitechzone.common.bulk.copy_arrays` takes them: an
+    ``int8`` where ``wide``, else an ``int4``. Also used by ``bench/make_approvals.py``."""
+    return [(name, "int8" if wide else "int4", values) for (name, wide), values in zip(columns, arrays, strict=True)]
 
 
 def _write_postgresql(apps, new, rows: np.ndarray, *, user, source, batch) -> int:
@@ -459,7 +404,7 @@ def _write_postgresql(apps, new, rows: np.ndarray, *, user, source, batch) -> in
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
         cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ({columns}) ON COMMIT DROP")
-        copy_binary(_TEMP, _TEMP_COLUMNS, arrays)
+        copy_arrays(cursor, _TEMP, typed_columns(_TEMP_COLUMNS, arrays))
         cursor.execute(f"ANALYZE {_TEMP}")
         cursor.execute(
             statement,
@@ -562,8 +507,7 @@ def _recompute_bundles(queryset, *, user, source, batch) -> int:
         return 0
     first = np.array([r[1].toordinal() for r in rows], dtype=np.int64)
     last = np.array([r[2].toordinal() for r in rows], dtype=np.int64)
-    clock = BulkClock(_year_of(int(first.min())), _year_of(int(last.max())))
-    totals, _ = clock.counted(first, last)
+    totals = clock.bundle_totals(first, last)
     changed = [(row, int(total)) for row, total in zip(rows, totals, strict=True) if row[3] != total]
     written = []
     for (pk, _first, _last, old, name, enterprise_id), total in changed:
@@ -626,8 +570,8 @@ def recompute_due_dates(
             seconds["compute"] = time.perf_counter() - mark
             result["changed"] = len(rows)
             result["years"] = [
-                _year_of(int(apps["accepted"].min())),
-                _year_of(int(new["due"].max())),
+                clock.year_of(int(apps["accepted"].min())),
+                clock.year_of(int(new["due"].max())),
             ]
             if not dry_run:
                 report(60, "write")
