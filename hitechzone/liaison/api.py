@@ -456,7 +456,7 @@ class ProblemFilter(django_filters.FilterSet):
         )
 
 
-OFFICER_ONLY = (Role.OFFICER,)
+LOOP = services.LOOP
 
 
 class ProblemViewSet(RefusalsAnswer400, ScopedModelViewSet):
@@ -471,7 +471,7 @@ class ProblemViewSet(RefusalsAnswer400, ScopedModelViewSet):
     """
 
     http_method_names = ["get", "post", "head", "options"]
-    write_roles = (Role.ENTERPRISE, Role.OFFICER)
+    write_roles = tuple(sorted(services.RAISE_ROLES))
     queryset = Problem.objects.order_by("-created_at", "-id")
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilter
@@ -489,18 +489,18 @@ class ProblemViewSet(RefusalsAnswer400, ScopedModelViewSet):
         problem = services.problem_raise(by=request.user, **body.validated_data)
         return self._answer(problem, status.HTTP_201_CREATED)
 
-    def _transition(self, request, service, body_class):
+    def _transition(self, request, action: str, body_class):
         problem = self.get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(service(problem=problem, by=request.user, **body.validated_data))
+        return self._answer(LOOP[action].service(problem=problem, by=request.user, **body.validated_data))
 
     @extend_schema(
         summary=_("The officer accepts a submitted problem."), request=NoteSerializer, responses=ProblemSerializer
     )
-    @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
+    @action(detail=True, methods=["post"], write_roles=LOOP["accept"].roles)
     def accept(self, request, pk=None):
-        return self._transition(request, services.problem_accept, NoteSerializer)
+        return self._transition(request, "accept", NoteSerializer)
 
     @extend_schema(
         summary=_(
@@ -509,45 +509,45 @@ class ProblemViewSet(RefusalsAnswer400, ScopedModelViewSet):
         request=HandOverSerializer,
         responses=ProblemSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
+    @action(detail=True, methods=["post"], write_roles=LOOP["hand_over"].roles)
     def hand_over(self, request, pk=None):
-        return self._transition(request, services.problem_hand_over, HandOverSerializer)
+        return self._transition(request, "hand_over", HandOverSerializer)
 
     @extend_schema(
         summary=_("The department it was handed to says how it solved the problem."),
         request=SolutionSerializer,
         responses=ProblemSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=(Role.DEPARTMENT,))
+    @action(detail=True, methods=["post"], write_roles=LOOP["reply"].roles)
     def reply(self, request, pk=None):
-        return self._transition(request, services.problem_reply, SolutionSerializer)
+        return self._transition(request, "reply", SolutionSerializer)
 
     @extend_schema(
         summary=_("The officer solves a problem not handed over, and says how."),
         request=SolutionSerializer,
         responses=ProblemSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
+    @action(detail=True, methods=["post"], write_roles=LOOP["solve"].roles)
     def solve(self, request, pk=None):
-        return self._transition(request, services.problem_solve, SolutionSerializer)
+        return self._transition(request, "solve", SolutionSerializer)
 
     @extend_schema(
         summary=_("The enterprise rates the solution: 3 (基本满意) or better closes it, 2 or 1 reopens it."),
         request=RateSerializer,
         responses=ProblemSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=(Role.ENTERPRISE,))
+    @action(detail=True, methods=["post"], write_roles=LOOP["rate"].roles)
     def rate(self, request, pk=None):
-        return self._transition(request, services.problem_rate, RateSerializer)
+        return self._transition(request, "rate", RateSerializer)
 
     @extend_schema(
         summary=_("The officer closes a solved problem the enterprise left unrated."),
         request=NoteSerializer,
         responses=ProblemSerializer,
     )
-    @action(detail=True, methods=["post"], write_roles=OFFICER_ONLY)
+    @action(detail=True, methods=["post"], write_roles=LOOP["close"].roles)
     def close(self, request, pk=None):
-        return self._transition(request, services.problem_close, NoteSerializer)
+        return self._transition(request, "close", NoteSerializer)
 
 
 # --- Coverage and the year's figures ----------------------------------------------------------------------------

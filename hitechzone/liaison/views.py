@@ -51,7 +51,7 @@ ASSIGNMENT_ROLES = frozenset({Role.ADMIN, Role.LEADER})  # the leader reads, the
 VISIT_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE})
 COVERAGE_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER})
 PROBLEM_ROLES = HOME_ROLES
-RAISE_ROLES = frozenset({Role.OFFICER, Role.ENTERPRISE})
+RAISE_ROLES = services.RAISE_ROLES
 ESCALATED_ROLES = frozenset({Role.ADMIN, Role.LEADER})
 
 UNASSIGNED_SHOWN = 50
@@ -747,35 +747,25 @@ def problem_new(request):
     )
 
 
-# The transitions, by the name in the URL: (the roles that may ever take it, the form class).
-ACTIONS = {
-    "accept": (Role.OFFICER, NoteForm),
-    "hand-over": (Role.OFFICER, HandOverForm),
-    "solve": (Role.OFFICER, SolutionForm),
-    "close": (Role.OFFICER, NoteForm),
-    "reply": (Role.DEPARTMENT, SolutionForm),
-    "rate": (Role.ENTERPRISE, RateForm),
+# The form each step of the loop shows, by the step's name in the URL. Who may take which step, from which
+# state, is ``services.LOOP``.
+FORMS = {
+    "accept": NoteForm,
+    "hand-over": HandOverForm,
+    "solve": SolutionForm,
+    "close": NoteForm,
+    "reply": SolutionForm,
+    "rate": RateForm,
 }
 
 
 def _available(user, problem: Problem) -> list[str]:
-    """The transitions this user may take on this problem in its current state (the forms to show)."""
-    role = _role(user)
-    if role == Role.OFFICER and problem.officer_id == user.pk:
-        return {
-            S.SUBMITTED: ["accept", "solve"],
-            S.ACCEPTED: ["hand-over", "solve"],
-            S.REPLIED: ["close"],
-        }.get(problem.status, [])
-    if role == Role.DEPARTMENT and problem.department_id == user.department_id and problem.status == S.HANDED_OVER:
-        return ["reply"]
-    if role == Role.ENTERPRISE and problem.enterprise_id == user.enterprise_id and problem.status == S.REPLIED:
-        return ["rate"]
-    return []
+    """The steps this user may take on this problem in its current state (the forms to show)."""
+    return [step.slug for step in services.available(user, problem)]
 
 
 def _form(action: str, user, problem: Problem, data=None):
-    form_class = ACTIONS[action][1]
+    form_class = FORMS[action]
     kwargs = {"prefix": action}
     if form_class is HandOverForm:
         kwargs["user"] = user
@@ -840,50 +830,43 @@ def problem_detail(request, pk: int):
 def problem_act(request, pk: int, action: str):
     user = request.user
     _deny_unless(user, PROBLEM_ROLES)
-    if action not in ACTIONS or ACTIONS[action][0] != _role(user):
+    step = services.transition(action)
+    if step is None or step.role != _role(user):
         raise Http404
     problem = _scoped_problem(user, pk)
     form = _form(action, user, problem, request.POST)
     if not form.is_valid():
         return _problem_detail(request, problem, bound=(action, form), status=400)
-    data = form.cleaned_data
     try:
-        if action == "accept":
-            services.problem_accept(problem=problem, by=user, note=data["note"])
-            done = _("Problem accepted.")
-        elif action == "hand-over":
-            problem = services.problem_hand_over(
-                problem=problem, by=user, department=data["department"], due_on=data["due_on"], note=data["note"]
-            )
-            done = _("Handed over to %(department)s, due on %(d)s.") % {
-                "department": data["department"].name,
-                "d": problem.due_on,
-            }
-        elif action == "solve":
-            services.problem_solve(problem=problem, by=user, solution=data["solution"])
-            done = _("Recorded as solved; the enterprise can now rate it.")
-        elif action == "close":
-            services.problem_close(problem=problem, by=user, note=data["note"])
-            done = _("Problem closed.")
-        elif action == "reply":
-            services.problem_reply(problem=problem, by=user, solution=data["solution"])
-            done = _("Reply sent: the problem goes back to the enterprise for its rating.")
-        else:
-            problem = services.problem_rate(
-                problem=problem,
-                by=user,
-                rating=data["rating"],
-                target_scores=form.target_scores(),
-                comment=data["comment"],
-            )
-            done = (
-                _("Thank you: the problem is closed.")
-                if problem.status == S.CLOSED
-                else _("The problem has been reopened for rectification.")
-            )
+        after = step.service(problem=problem, by=user, **_arguments(form))
     except services.Refused as refused:
         messages.error(request, str(refused))
         problem.refresh_from_db()
         return _problem_detail(request, problem, bound=(action, form), status=400)
-    messages.success(request, done)
+    messages.success(request, DONE[step.action](after, form.cleaned_data))
     return redirect("liaison:problem", pk=pk)
+
+
+def _arguments(form) -> dict:
+    """The service's arguments from a step's valid form (the forms' fields are named as the arguments)."""
+    if isinstance(form, RateForm):
+        data = form.cleaned_data
+        return {"rating": data["rating"], "target_scores": form.target_scores(), "comment": data["comment"]}
+    return dict(form.cleaned_data)
+
+
+# What the user is told once a step is taken: (the problem after it, the form's data) → message.
+DONE = {
+    "accept": lambda problem, data: _("Problem accepted."),
+    "hand_over": lambda problem, data: (
+        _("Handed over to %(department)s, due on %(d)s.") % {"department": data["department"].name, "d": problem.due_on}
+    ),
+    "solve": lambda problem, data: _("Recorded as solved; the enterprise can now rate it."),
+    "close": lambda problem, data: _("Problem closed."),
+    "reply": lambda problem, data: _("Reply sent: the problem goes back to the enterprise for its rating."),
+    "rate": lambda problem, data: (
+        _("Thank you: the problem is closed.")
+        if problem.status == S.CLOSED
+        else _("The problem has been reopened for rectification.")
+    ),
+}
