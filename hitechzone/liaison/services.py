@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.accounts.roles import effective_role
+from hitechzone.common import audit
 from hitechzone.common.calendar import add_working_days, is_working_day
-from hitechzone.common.models import Notification
+from hitechzone.common.models import AuditEvent, Notification, Source
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import Enterprise
@@ -427,14 +428,20 @@ def transition(slug: str) -> Transition | None:
 # --- Scheduled: escalation and the monthly reminder ------------------------------------------------------------
 
 
-def escalate_overdue(*, today: date | None = None) -> int:
-    """Overdue problems go on the leaders' list: mark them escalated and tell every leader once."""
+@transaction.atomic
+def escalate_overdue(*, today: date | None = None, by: User | None = None) -> int:
+    """Overdue problems go on the leaders' list: mark them escalated and tell every leader once.
+
+    The mark is a fact of the case, written in bulk: the audit trail gets one record per problem (who: ``by``,
+    else the audit context's user, else the system).
+    """
     today = today or timezone.localdate()
     overdue = list(Problem.objects.overdue(today).filter(escalated_at__isnull=True).select_related("enterprise"))
     if not overdue:
         return 0
     now = timezone.now()
     Problem.objects.filter(pk__in=[p.pk for p in overdue]).update(escalated_at=now)
+    _record_bulk_update(overdue, by=by, escalated_at=now)
     leaders = list(User.objects.filter(Q(role=Role.LEADER) | Q(is_superuser=True), is_active=True))
     Notification.objects.bulk_create(
         [
@@ -452,6 +459,23 @@ def escalate_overdue(*, today: date | None = None) -> int:
         ignore_conflicts=True,
     )
     return len(overdue)
+
+
+def _record_bulk_update(problems: list[Problem], *, by: User | None, **values) -> None:
+    """The audit records of ``Problem.objects.filter(…).update(**values)`` on these problems (sends no signal)."""
+    context = audit.current()
+    if by is None and context is not None:
+        by = context.resolve_user()
+    rows = []
+    for problem in problems:
+        before = audit.snapshot(problem)
+        for name, value in values.items():
+            setattr(problem, name, value)
+        changes = audit.diff(before, audit.snapshot(problem))
+        rows.append((problem.pk, str(problem), problem.enterprise_id, AuditEvent.Action.UPDATE, changes))
+    audit.bulk_events(
+        model=Problem, rows=rows, user=by, source=context.source if context is not None else Source.SYSTEM
+    )
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from hitechzone.common import audit
 from hitechzone.common import factories as f
 from hitechzone.common.calendar import add_working_days, is_working_day
-from hitechzone.common.models import Notification, ScheduledRun
+from hitechzone.common.models import AuditEvent, Notification, ScheduledRun
 from hitechzone.common.schedule import run_due
 from hitechzone.liaison import queries, services
 from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Assignment, Category, Problem, Rating, Visit
@@ -579,6 +581,18 @@ def test_an_overdue_problem_is_escalated_and_every_leader_told_once_however_ofte
     assert sorted(told.values_list("user__username", flat=True)) == ["admin", "leader"]
     assert all(problem.title in n.text for n in told)
     assert Problem.objects.get(pk=on_time.pk).escalated_at is None
+
+
+def test_an_escalation_is_in_the_problems_audit_trail(zone):
+    problem = handed_over(zone)
+    assert services.escalate_overdue(today=problem.due_on + timedelta(days=1)) == 1
+    problem.refresh_from_db()
+    event = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Problem), object_id=str(problem.pk)
+    ).latest("id")
+    assert (event.action, event.source, event.user_id) == ("update", "system", None)
+    assert event.enterprise_id == zone.ent_a.pk
+    assert event.changes == {"escalated_at": [None, audit.snapshot(problem)["escalated_at"]]}
 
 
 def test_a_reopened_problem_late_again_is_escalated_again(zone):
