@@ -29,6 +29,7 @@ from hitechzone.common.api import (
     ids_q,
 )
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
+from hitechzone.common.params import api_year, year_or
 from hitechzone.enterprises.models import Enterprise
 from hitechzone.zone.models import Department
 
@@ -447,8 +448,8 @@ class ProblemFilter(django_filters.FilterSet):
         return queryset.filter(escalated if value else ~escalated)
 
     def filter_year(self, queryset, name, value):
-        year = int(value)
-        if not MIN_YEAR <= year <= MAX_YEAR:
+        year = year_or(int(value), None, first=MIN_YEAR, last=MAX_YEAR)
+        if year is None:
             return queryset.none()
         tz = timezone.get_current_timezone()
         return queryset.filter(
@@ -628,11 +629,5 @@ class StatsView(APIView):
         responses=StatsSerializer,
     )
     def get(self, request):
-        raw = request.query_params.get("year")
-        if raw is None:
-            year = timezone.localdate().year
-        elif raw.isdecimal() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-            year = int(raw)
-        else:
-            raise serializers.ValidationError({"year": [_("Give a year, e.g. 2025.")]})
+        year = api_year(request, timezone.localdate().year, first=MIN_YEAR, last=MAX_YEAR)
         return Response(queries.stats(year, request.user))

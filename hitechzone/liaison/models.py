@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hitechzone.common.scoping import ScopedQuerySet
+from hitechzone.enterprises.models import officer_enterprise_ids
 
 
 class AssignmentQuerySet(ScopedQuerySet):
@@ -172,8 +173,7 @@ class ProblemQuerySet(ScopedQuerySet):
     scope_leader = scope_admin
 
     def scope_officer(self, user):
-        mine = Assignment.objects.active().filter(officer=user).values("enterprise")
-        return self.filter(models.Q(officer=user) | models.Q(enterprise__in=mine))
+        return self.filter(models.Q(officer=user) | models.Q(enterprise__in=officer_enterprise_ids(user)))
 
     def scope_dept(self, user):
         return self.filter(department_id=user.department_id) if user.department_id else self.none()

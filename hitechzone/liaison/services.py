@@ -31,10 +31,6 @@ from .models import DEFAULT_DUE_WORKING_DAYS, SERVICE_TARGETS, Assignment, Probl
 S = Problem.Status
 
 
-def _role(user) -> str:
-    return user.effective_role
-
-
 # --- Assignments ---------------------------------------------------------------------------------------------
 
 
@@ -145,7 +141,7 @@ def problem_raise(
     *, by: User, enterprise: Enterprise, category: str, title: str, description: str = "", visit: Visit | None = None
 ) -> Problem:
     """An enterprise user raises a problem on its own form, or an officer records one (then it is accepted)."""
-    role = _role(by)
+    role = effective_role(by)
     officer = officer_of(enterprise)
     if role == Role.ENTERPRISE:
         _require(by.enterprise_id == enterprise.pk, _("You can raise problems only for your own enterprise."))

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.accounts.roles import effective_role
+from hitechzone.common.params import year_from_query
 from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
@@ -69,19 +71,6 @@ def duties() -> list[str]:
     ]
 
 
-def _role(user) -> str:
-    return user.effective_role
-
-
-def _parse_year(value) -> int:
-    today = timezone.localdate()
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return today.year
-    return year if 2000 <= year <= today.year + 1 else today.year
-
-
 def _parse_month(value) -> tuple[int, int] | None:
     try:
         year, month = (int(part) for part in str(value).split("-"))
@@ -111,7 +100,7 @@ def _person(user) -> str:
 def home(request):
     user = request.user
     _deny_unless(user, HOME_ROLES)
-    year = _parse_year(request.GET.get("year"))
+    year = year_from_query(request, timezone.localdate().year)
     data = queries.stats(year, user)
     if request.GET.get("export") == "xlsx":
         return _stats_export(data)
@@ -178,7 +167,7 @@ def _render(request, template: str, context: dict, status: int = 200):
 
 def _links(user) -> list[tuple[str, str, str]]:
     """(url, label, icon) of the other liaison pages this user may open."""
-    role = _role(user)
+    role = effective_role(user)
     links = []
     if role == Role.OFFICER:
         links.append((reverse("liaison:visit-new"), _("Record a visit"), "bi-plus-circle"))
@@ -252,7 +241,7 @@ def _stats_export(data):
 def assignments(request):
     user = request.user
     _deny_unless(user, ASSIGNMENT_ROLES)
-    can_write = _role(user) == Role.ADMIN
+    can_write = effective_role(user) == Role.ADMIN
     active = Assignment.objects.for_user(user).active().select_related("officer", "enterprise")
     q = request.GET.get("q", "").strip()
     if q:
@@ -361,7 +350,7 @@ def enterprise_assignments(request, pk: int):
     """An enterprise's officer history, and (administrator) the form that assigns or reassigns it."""
     user = request.user
     _deny_unless(user, ASSIGNMENT_ROLES)
-    can_write = _role(user) == Role.ADMIN
+    can_write = effective_role(user) == Role.ADMIN
     if request.method == "POST" and not can_write:
         raise Http404
     enterprise = get_object_or_404(queries.with_latest_output(Enterprise.objects.for_user(user)), pk=pk)
@@ -492,8 +481,8 @@ def visit_list(request):
         {
             "page": page,
             "query": query,
-            "enterprises": officers_enterprises(user) if _role(user) == Role.OFFICER else None,
-            "can_record": _role(user) == Role.OFFICER,
+            "enterprises": officers_enterprises(user) if effective_role(user) == Role.OFFICER else None,
+            "can_record": effective_role(user) == Role.OFFICER,
             "highlight": _int_param(request, "highlight"),
         },
     )
@@ -561,7 +550,7 @@ def coverage(request):
             "percent": _percent(data["share"]),
             "missing_truncated": len(data["missing"]) > MISSING_SHOWN,
             "missing_shown": MISSING_SHOWN,
-            "is_officer": _role(user) == Role.OFFICER,
+            "is_officer": effective_role(user) == Role.OFFICER,
         },
     )
 
@@ -628,7 +617,7 @@ def _problem_page(request, problems, *, template_title: str, escalated: bool = F
             "statuses": S.choices,
             "categories": Category.choices,
             "departments": Department.objects.for_user(user),
-            "can_raise": _role(user) in RAISE_ROLES,
+            "can_raise": effective_role(user) in RAISE_ROLES,
             "today": timezone.localdate(),
         },
     )
@@ -712,7 +701,7 @@ def _problems_export(problems, *, escalated: bool):
 def problem_new(request):
     user = request.user
     _deny_unless(user, RAISE_ROLES)
-    if _role(user) == Role.ENTERPRISE and not user.enterprise_id:
+    if effective_role(user) == Role.ENTERPRISE and not user.enterprise_id:
         raise Http404
     initial = {}
     wanted = _int_param(request, "enterprise")
@@ -721,7 +710,7 @@ def problem_new(request):
     form = ProblemForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        enterprise = user.enterprise if _role(user) == Role.ENTERPRISE else data["enterprise"]
+        enterprise = user.enterprise if effective_role(user) == Role.ENTERPRISE else data["enterprise"]
         try:
             problem = services.problem_raise(
                 by=user,
@@ -831,7 +820,7 @@ def problem_act(request, pk: int, action: str):
     user = request.user
     _deny_unless(user, PROBLEM_ROLES)
     step = services.transition(action)
-    if step is None or step.role != _role(user):
+    if step is None or step.role != effective_role(user):
         raise Http404
     problem = _scoped_problem(user, pk)
     form = _form(action, user, problem, request.POST)
