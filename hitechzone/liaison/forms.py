@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hitechzone.accounts.models import Role, User
-from hitechzone.enterprises.models import Enterprise
+from hitechzone.accounts.roles import effective_role
+from hitechzone.enterprises.models import Enterprise, officer_enterprise_ids
 from hitechzone.zone.models import Department
 
-from .models import SERVICE_TARGETS, Assignment, Category, Rating, Visit
+from .models import SERVICE_TARGETS, Category, Rating, Visit
 
 MAX_PROBLEMS_PER_VISIT = 10
 
@@ -37,8 +38,7 @@ def _select(**attrs) -> forms.Select:
 
 def officers_enterprises(user):
     """The enterprises the officer serves today (their own active assignments), by name."""
-    mine = Assignment.objects.active().filter(officer=user).values("enterprise")
-    return Enterprise.objects.filter(pk__in=mine).order_by("name")
+    return Enterprise.objects.filter(pk__in=officer_enterprise_ids(user)).order_by("name")
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
@@ -131,7 +131,7 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.effective_role == Role.ENTERPRISE:
+        if effective_role(user) == Role.ENTERPRISE:
             del self.fields["enterprise"]  # always its own
         else:
             self.fields["enterprise"].queryset = officers_enterprises(user)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hitechzone.common.scoping import ScopedQuerySet
-from hitechzone.enterprises.models import Assignment, AssignmentQuerySet  # noqa: F401 — M0 since decision 0007
+from hitechzone.enterprises.models import Assignment, AssignmentQuerySet, officer_enterprise_ids  # noqa: F401
 
 
 class VisitQuerySet(ScopedQuerySet):
@@ -116,8 +116,7 @@ class ProblemQuerySet(ScopedQuerySet):
     scope_leader = scope_admin
 
     def scope_officer(self, user):
-        mine = Assignment.objects.active().filter(officer=user).values("enterprise")
-        return self.filter(models.Q(officer=user) | models.Q(enterprise__in=mine))
+        return self.filter(models.Q(officer=user) | models.Q(enterprise__in=officer_enterprise_ids(user)))
 
     def scope_dept(self, user):
         return self.filter(department_id=user.department_id) if user.department_id else self.none()

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.accounts.roles import effective_role
 from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator
 
 from .models import SERVICE_TARGETS, Assignment, Category, Problem, Rating, Visit
@@ -103,7 +104,7 @@ def coverage(year: int, month: int, user, *, today: date | None = None) -> dict:
 
     One query (rows as tuples: 90,000 of them zone-wide at province scale)."""
     qs = coverage_assignments(year, month, today=today)
-    if user.effective_role == Role.OFFICER:
+    if effective_role(user) == Role.OFFICER:
         qs = qs.filter(officer=user)
     elif not user.sees_everything:
         qs = qs.none()

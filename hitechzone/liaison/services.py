@@ -6,16 +6,21 @@ trail records the field changes. An invalid transition raises ``Refused`` with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.accounts.roles import effective_role
+from hitechzone.common import audit
 from hitechzone.common.calendar import add_working_days, is_working_day
-from hitechzone.common.models import Notification
+from hitechzone.common.models import AuditEvent, Notification, Source
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import Enterprise
@@ -24,10 +29,6 @@ from hitechzone.zone.models import Department
 from .models import DEFAULT_DUE_WORKING_DAYS, SERVICE_TARGETS, Assignment, Problem, ProblemStep, Rating, Visit
 
 S = Problem.Status
-
-
-def _role(user) -> str:
-    return user.effective_role
 
 
 # --- Assignments ---------------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def problem_raise(
     *, by: User, enterprise: Enterprise, category: str, title: str, description: str = "", visit: Visit | None = None
 ) -> Problem:
     """An enterprise user raises a problem on its own form, or an officer records one (then it is accepted)."""
-    role = _role(by)
+    role = effective_role(by)
     officer = officer_of(enterprise)
     if role == Role.ENTERPRISE:
         _require(by.enterprise_id == enterprise.pk, _("You can raise problems only for your own enterprise."))
@@ -169,19 +170,16 @@ def problem_raise(
     return problem
 
 
-def _lock(problem: Problem) -> Problem:
-    return Problem.objects.select_for_update().get(pk=problem.pk)
-
-
-def _is_officer_of(user, problem: Problem) -> bool:
-    return _role(user) == Role.OFFICER and problem.officer_id == user.pk
+def _enter(action: str, problem: Problem, by: User) -> Problem:
+    """Lock the problem and check that ``by`` may take this step of the loop now (``LOOP[action]``)."""
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    LOOP[action].check(by, problem)
+    return problem
 
 
 @transaction.atomic
 def problem_accept(*, problem: Problem, by: User, note: str = "") -> Problem:
-    problem = _lock(problem)
-    _require(_is_officer_of(by, problem), _("Only the enterprise's officer accepts its problems."))
-    _require(problem.status == S.SUBMITTED, _("Only a submitted problem can be accepted."))
+    problem = _enter("accept", problem, by)
     before, problem.status, problem.accepted_at = problem.status, S.ACCEPTED, timezone.now()
     problem.save()
     _step(problem, by=by, action="accept", before=before, note=note)
@@ -193,12 +191,7 @@ def problem_hand_over(
     *, problem: Problem, by: User, department: Department, due_on: date | None = None, note: str = ""
 ) -> Problem:
     """交办: hand the problem over one-to-one to one responsible department, with a due date in working days."""
-    problem = _lock(problem)
-    _require(_is_officer_of(by, problem), _("Only the enterprise's officer hands its problems over."))
-    _require(
-        problem.status == S.ACCEPTED,
-        _("Only an accepted problem can be handed over (this one is “%(s)s”).") % {"s": problem.get_status_display()},
-    )
+    problem = _enter("hand_over", problem, by)
     if due_on is None:
         due_on = default_due_on(problem.category)
     else:
@@ -214,12 +207,7 @@ def problem_hand_over(
 @transaction.atomic
 def problem_reply(*, problem: Problem, by: User, solution: str) -> Problem:
     """The responsible department has handled the problem and says how."""
-    problem = _lock(problem)
-    _require(
-        _role(by) == Role.DEPARTMENT and by.department_id == problem.department_id,
-        _("Only the department the problem was handed to can reply."),
-    )
-    _require(problem.status == S.HANDED_OVER, _("Only a handed-over problem can be answered."))
+    problem = _enter("reply", problem, by)
     _require(bool(solution.strip()), _("Say how the problem was handled."))
     before = problem.status
     problem.status, problem.solution, problem.solved_at = S.REPLIED, solution.strip(), timezone.now()
@@ -231,9 +219,7 @@ def problem_reply(*, problem: Problem, by: User, solution: str) -> Problem:
 @transaction.atomic
 def problem_solve(*, problem: Problem, by: User, solution: str) -> Problem:
     """The officer solves the problem directly, without handing it over, and records how."""
-    problem = _lock(problem)
-    _require(_is_officer_of(by, problem), _("Only the enterprise's officer can solve its problem directly."))
-    _require(problem.status in (S.SUBMITTED, S.ACCEPTED), _("Only a problem not handed over can be solved directly."))
+    problem = _enter("solve", problem, by)
     _require(bool(solution.strip()), _("Say how the problem was solved."))
     before = problem.status
     problem.status, problem.solution, problem.solved_directly = S.REPLIED, solution.strip(), True
@@ -255,12 +241,7 @@ def problem_rate(
     due_on: date | None = None,
 ) -> Problem:
     """好差评 by the enterprise. 基本满意 or better closes it; 不满意 or worse reopens it for rectification."""
-    problem = _lock(problem)
-    _require(
-        _role(by) == Role.ENTERPRISE and by.enterprise_id == problem.enterprise_id,
-        _("Only the enterprise that raised the problem rates it."),
-    )
-    _require(problem.status == S.REPLIED, _("A problem can be rated only once it has been solved."))
+    problem = _enter("rate", problem, by)
     _require(rating in Rating.values, _("Choose one of the five ratings."))
     scores = {k: int(v) for k, v in (target_scores or {}).items() if v not in (None, "")}
     _require(
@@ -294,9 +275,7 @@ def problem_rate(
 @transaction.atomic
 def problem_close(*, problem: Problem, by: User, note: str = "") -> Problem:
     """The officer closes a solved problem the enterprise has not rated (no rating is recorded)."""
-    problem = _lock(problem)
-    _require(_is_officer_of(by, problem), _("Only the enterprise's officer closes an unrated problem."))
-    _require(problem.status == S.REPLIED, _("Only a solved problem can be closed."))
+    problem = _enter("close", problem, by)
     before = problem.status
     problem.status, problem.closed_at = S.CLOSED, timezone.now()
     problem.save()
@@ -304,17 +283,161 @@ def problem_close(*, problem: Problem, by: User, note: str = "") -> Problem:
     return problem
 
 
+# --- The loop as data ------------------------------------------------------------------------------------------
+#
+#   submitted ─accept─▶ accepted ─hand_over─▶ handed_over ─reply─▶ replied ─rate ≥ 3 (基本满意)─▶ closed
+#   submitted, accepted ─solve─▶ replied;   replied ─close (by the officer, left unrated)─▶ closed
+#   replied ─rate ≤ 2─▶ accepted (if it was solved directly) or handed_over, with a new due date (rectification)
+#
+# Escalation is not a state: ``escalate_overdue`` marks ``escalated_at`` on the problems waiting on their handler
+# (``Problem.WAITING_ON_HANDLER``) past their due date; a reopening clears the mark.
+
+
+def _the_officer(user, problem: Problem) -> bool:
+    return problem.officer_id == user.pk
+
+
+def _the_department(user, problem: Problem) -> bool:
+    return user.department_id == problem.department_id
+
+
+def _the_enterprise(user, problem: Problem) -> bool:
+    return user.enterprise_id == problem.enterprise_id
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of a problem's loop: who takes it, from which states, to which, through which service.
+
+    The services enforce it (``_enter``); the pages and the API read it to decide what to offer and to allow.
+    """
+
+    action: str  # the API action's name (the pages' URL writes it with a hyphen)
+    role: str  # the one role that takes this step …
+    party: Callable[[User, Problem], bool]  # … and which user of that role: the problem's own officer, …
+    from_states: tuple[str, ...]
+    to_states: tuple[str, ...]
+    service: Callable[..., Problem]
+    not_yours: str  # the refusal when the user is not the party
+    wrong_state: str  # the refusal when the problem is in another state (``%(s)s``: its current status)
+
+    @property
+    def slug(self) -> str:
+        return self.action.replace("_", "-")
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role,)
+
+    def is_party(self, user, problem: Problem) -> bool:
+        return effective_role(user) == self.role and self.party(user, problem)
+
+    def allows(self, user, problem: Problem) -> bool:
+        return self.is_party(user, problem) and problem.status in self.from_states
+
+    def check(self, user, problem: Problem) -> None:
+        _require(self.is_party(user, problem), str(self.not_yours))
+        _require(problem.status in self.from_states, str(self.wrong_state) % {"s": problem.get_status_display()})
+
+
+# In the order the pages offer them.
+LOOP: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            "accept",
+            Role.OFFICER,
+            _the_officer,
+            (S.SUBMITTED,),
+            (S.ACCEPTED,),
+            problem_accept,
+            gettext_lazy("Only the enterprise's officer accepts its problems."),
+            gettext_lazy("Only a submitted problem can be accepted."),
+        ),
+        Transition(
+            "hand_over",
+            Role.OFFICER,
+            _the_officer,
+            (S.ACCEPTED,),
+            (S.HANDED_OVER,),
+            problem_hand_over,
+            gettext_lazy("Only the enterprise's officer hands its problems over."),
+            gettext_lazy("Only an accepted problem can be handed over (this one is “%(s)s”)."),
+        ),
+        Transition(
+            "solve",
+            Role.OFFICER,
+            _the_officer,
+            (S.SUBMITTED, S.ACCEPTED),
+            (S.REPLIED,),
+            problem_solve,
+            gettext_lazy("Only the enterprise's officer can solve its problem directly."),
+            gettext_lazy("Only a problem not handed over can be solved directly."),
+        ),
+        Transition(
+            "close",
+            Role.OFFICER,
+            _the_officer,
+            (S.REPLIED,),
+            (S.CLOSED,),
+            problem_close,
+            gettext_lazy("Only the enterprise's officer closes an unrated problem."),
+            gettext_lazy("Only a solved problem can be closed."),
+        ),
+        Transition(
+            "reply",
+            Role.DEPARTMENT,
+            _the_department,
+            (S.HANDED_OVER,),
+            (S.REPLIED,),
+            problem_reply,
+            gettext_lazy("Only the department the problem was handed to can reply."),
+            gettext_lazy("Only a handed-over problem can be answered."),
+        ),
+        Transition(
+            "rate",
+            Role.ENTERPRISE,
+            _the_enterprise,
+            (S.REPLIED,),
+            (S.CLOSED, S.ACCEPTED, S.HANDED_OVER),
+            problem_rate,
+            gettext_lazy("Only the enterprise that raised the problem rates it."),
+            gettext_lazy("A problem can be rated only once it has been solved."),
+        ),
+    )
+}
+
+# Who raises a problem (``problem_raise``): the enterprise for itself, its officer for it.
+RAISE_ROLES = frozenset({Role.ENTERPRISE, Role.OFFICER})
+
+
+def available(user, problem: Problem) -> list[Transition]:
+    """The steps this user may take on this problem in its current state, in the table's order."""
+    return [t for t in LOOP.values() if t.allows(user, problem)]
+
+
+def transition(slug: str) -> Transition | None:
+    """The step named in a page's URL (``hand-over``); None for no such step."""
+    return next((t for t in LOOP.values() if t.slug == slug), None)
+
+
 # --- Scheduled: escalation and the monthly reminder ------------------------------------------------------------
 
 
-def escalate_overdue(*, today: date | None = None) -> int:
-    """Overdue problems go on the leaders' list: mark them escalated and tell every leader once."""
+@transaction.atomic
+def escalate_overdue(*, today: date | None = None, by: User | None = None) -> int:
+    """Overdue problems go on the leaders' list: mark them escalated and tell every leader once.
+
+    The mark is a fact of the case, written in bulk: the audit trail gets one record per problem (who: ``by``,
+    else the audit context's user, else the system).
+    """
     today = today or timezone.localdate()
     overdue = list(Problem.objects.overdue(today).filter(escalated_at__isnull=True).select_related("enterprise"))
     if not overdue:
         return 0
     now = timezone.now()
     Problem.objects.filter(pk__in=[p.pk for p in overdue]).update(escalated_at=now)
+    _record_bulk_update(overdue, by=by, escalated_at=now)
     leaders = list(User.objects.filter(Q(role=Role.LEADER) | Q(is_superuser=True), is_active=True))
     Notification.objects.bulk_create(
         [
@@ -332,6 +455,23 @@ def escalate_overdue(*, today: date | None = None) -> int:
         ignore_conflicts=True,
     )
     return len(overdue)
+
+
+def _record_bulk_update(problems: list[Problem], *, by: User | None, **values) -> None:
+    """The audit records of ``Problem.objects.filter(…).update(**values)`` on these problems (sends no signal)."""
+    context = audit.current()
+    if by is None and context is not None:
+        by = context.resolve_user()
+    rows = []
+    for problem in problems:
+        before = audit.snapshot(problem)
+        for name, value in values.items():
+            setattr(problem, name, value)
+        changes = audit.diff(before, audit.snapshot(problem))
+        rows.append((problem.pk, str(problem), problem.enterprise_id, AuditEvent.Action.UPDATE, changes))
+    audit.bulk_events(
+        model=Problem, rows=rows, user=by, source=context.source if context is not None else Source.SYSTEM
+    )
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from hitechzone.common import audit
 from hitechzone.common import factories as f
 from hitechzone.common.calendar import add_working_days, is_working_day
-from hitechzone.common.models import Notification, ScheduledRun
+from hitechzone.common.models import AuditEvent, Notification, ScheduledRun
 from hitechzone.common.schedule import run_due
 from hitechzone.liaison import queries, services
 from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Assignment, Category, Problem, Rating, Visit
@@ -581,6 +583,18 @@ def test_an_overdue_problem_is_escalated_and_every_leader_told_once_however_ofte
     assert Problem.objects.get(pk=on_time.pk).escalated_at is None
 
 
+def test_an_escalation_is_in_the_problems_audit_trail(zone):
+    problem = handed_over(zone)
+    assert services.escalate_overdue(today=problem.due_on + timedelta(days=1)) == 1
+    problem.refresh_from_db()
+    event = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Problem), object_id=str(problem.pk)
+    ).latest("id")
+    assert (event.action, event.source, event.user_id) == ("update", "system", None)
+    assert event.enterprise_id == zone.ent_a.pk
+    assert event.changes == {"escalated_at": [None, audit.snapshot(problem)["escalated_at"]]}
+
+
 def test_a_reopened_problem_late_again_is_escalated_again(zone):
     problem = replied(zone)
     Problem.objects.filter(pk=problem.pk).update(escalated_at=timezone.now())
@@ -686,3 +700,34 @@ def test_a_problem_raised_while_the_enterprise_had_no_officer_goes_to_its_first_
     svc.assignment_start(officer=officer, enterprise=enterprise, started_on=tz.localdate())
     problem = svc.problem_accept(problem=P.objects.get(pk=problem.pk), by=officer)
     assert problem.status == P.Status.ACCEPTED
+
+
+# --- The loop as data ------------------------------------------------------------------------------------------
+
+
+def test_the_loop_table_offers_each_party_exactly_its_steps_in_each_state():
+    from hitechzone.accounts.models import Role, User
+
+    officer = User(pk=1, role=Role.OFFICER)
+    other_officer = User(pk=2, role=Role.OFFICER)
+    department = User(pk=3, role=Role.DEPARTMENT, department_id=7)
+    enterprise = User(pk=4, role=Role.ENTERPRISE, enterprise_id=9)
+    leader = User(pk=5, role=Role.LEADER)
+    expected = {
+        S.SUBMITTED: {"officer": ["accept", "solve"]},
+        S.ACCEPTED: {"officer": ["hand_over", "solve"]},
+        S.HANDED_OVER: {"department": ["reply"]},
+        S.REPLIED: {"officer": ["close"], "enterprise": ["rate"]},
+        S.CLOSED: {},
+    }
+    users = {"officer": officer, "other_officer": other_officer, "department": department}
+    users |= {"enterprise": enterprise, "leader": leader}
+    for status, offered in expected.items():
+        problem = Problem(status=status, officer_id=1, department_id=7, enterprise_id=9)
+        for name, user in users.items():
+            steps = [t.action for t in services.available(user, problem)]
+            assert steps == offered.get(name, []), (status, name)
+    assert all({*t.from_states, *t.to_states} <= set(S.values) for t in services.LOOP.values())
+    assert {t.slug for t in services.LOOP.values()} == {"accept", "hand-over", "solve", "close", "reply", "rate"}
+    assert services.transition("hand-over") is services.LOOP["hand_over"]
+    assert services.transition("hand_over") is None
