@@ -50,11 +50,11 @@ import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hitechzone.common.geo import EARTH_RADIUS_KM as EARTH_RADIUS_KM  # re-exported
+from hitechzone.common.geo import haversine_km_arrays
 from hitechzone.common.rules import Refused, require
 
 EPS = 1e-9
-EARTH_RADIUS_KM = 6371.0088
-RUNNERS = ("admin", "leader", "dept", "officer")  # accounts.models.Role values
 BIG = 50_000  # arcs: from here, pure problems in whole kg and fen go to OR-Tools' min-cost flow
 
 
@@ -309,13 +309,6 @@ def _read_arcs(check: _Checker, arcs: list, supplies: dict, demands: dict, tc: d
 # --- The model --------------------------------------------------------------------------------------------------
 
 
-def _haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-
-
 def _coords(parties: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     lat = np.array([p["lat"] if p.get("lat") is not None else np.nan for p in parties], dtype=float)
     lon = np.array([p["lon"] if p.get("lon") is not None else np.nan for p in parties], dtype=float)
@@ -384,7 +377,7 @@ class _Model:
             si = np.flatnonzero(s_mat == code)
             di = np.flatnonzero(d_mat == code)
             si, di = np.repeat(si, len(di)), np.tile(di, len(si))
-            distance = _haversine_km(s_lat[si], s_lon[si], d_lat[di], d_lon[di])
+            distance = haversine_km_arrays(s_lat[si], s_lon[si], d_lat[di], d_lon[di])
             if tc[code] == 0:
                 cost = np.zeros(len(si))
             else:
@@ -671,7 +664,7 @@ def scenario_from_zone(*, year: int, user=None, chain=None) -> dict:
                 distance = 0.0
             elif s.enterprise_id in centroids and d.enterprise_id in centroids:
                 a, b = centroids[s.enterprise_id], centroids[d.enterprise_id]
-                distance = float(_haversine_km(a[0], a[1], b[0], b[1]))
+                distance = float(haversine_km_arrays(a[0], a[1], b[0], b[1]))
             elif (s.enterprise_id, d.enterprise_id, s.material_id) in known:
                 distance = known[(s.enterprise_id, d.enterprise_id, s.material_id)]
             else:
@@ -700,7 +693,9 @@ def scenario_from_zone(*, year: int, user=None, chain=None) -> dict:
 def can_run(user) -> bool:
     """Administrators, leaders, department staff and service officers run the optimiser (officers for what-if
     planning; they see their own runs); enterprises and experts do not. ``None`` is the system."""
-    return user is None or user.effective_role in RUNNERS
+    from .roles import OPTIMISE_ROLES, effective_role  # not at the top: the solver's worker processes import this
+
+    return user is None or effective_role(user) in OPTIMISE_ROLES
 
 
 def run_optimization(*, user, scenario: dict, name: str = "", year: int | None = None):

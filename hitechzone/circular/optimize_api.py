@@ -23,6 +23,7 @@ from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR
 
 from . import optimize
 from .models import OptimizationRun
+from .roles import OPTIMISE_ROLES
 
 RUN_STATUSES = [value for value, _label in OptimizationRun.Status.choices]
 
@@ -75,7 +76,7 @@ class ProblemsSerializer(serializers.Serializer):
 
 
 class OptimizeView(APIView):
-    write_roles = optimize.RUNNERS
+    write_roles = OPTIMISE_ROLES
 
     @extend_schema(
         request=OptimizeRequestSerializer,

@@ -25,12 +25,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet, ids_q, inline_choice_field
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 
 from . import indicators, projects
 from .models import CircularProject
+from .roles import WRITERS
 
 P = CircularProject
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -216,7 +216,7 @@ class CircularProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
     listed (same filters)."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
-    write_roles = (Role.ADMIN, Role.DEPARTMENT)
+    write_roles = WRITERS
     queryset = P.objects.order_by("batch_year", "code")
     serializer_class = CircularProjectSerializer
     filterset_class = CircularProjectFilter

@@ -26,15 +26,15 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch projects.Refused
 from hitechzone.common.rules import require
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 
 from .models import ZERO, CircularProject
+from .roles import WRITERS as WRITERS  # re-exported: the pages check it
+from .roles import role as _role
 
 P = CircularProject
-WRITERS = frozenset({Role.ADMIN, Role.DEPARTMENT})
 MONEY_PLACES = Decimal("0.01")
 MONEY_LIMIT = Decimal(10) ** 12  # 14 digits, 2 places
 TONNE_PLACES = Decimal("0.001")
@@ -57,10 +57,6 @@ FIELDS = (
     "grade",
     "description",
 )
-
-
-def _role(user) -> str:
-    return user.effective_role if user is not None and getattr(user, "is_authenticated", False) else ""
 
 
 def can_write(user) -> bool:

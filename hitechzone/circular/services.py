@@ -28,7 +28,6 @@ Rules:
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -36,13 +35,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role
+from hitechzone.common.geo import EARTH_RADIUS_KM as EARTH_RADIUS_KM  # re-exported
+from hitechzone.common.geo import haversine_km as haversine_km  # re-exported: intake computes distances
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
+from hitechzone.enterprises.models import officer_serves
 
 from .models import Exchange, Flow, Material, ResourceYear
+from .roles import SUPPLIER_ROLES, WRITERS
+from .roles import role as _role
 
-#: The roles that write every M5 record.
-WRITERS = (Role.ADMIN, Role.DEPARTMENT)
+#: The roles that write every M5 record: ``roles.WRITERS``.
 #: The flow roles that may supply an exchange.
 SUPPLY_ROLES = (Flow.Role.PRODUCT, Flow.Role.BYPRODUCT, Flow.Role.WASTE)
 
@@ -70,14 +73,9 @@ RESOURCE_FIELDS = (
     "solid_waste_stored_t",
     "main_resources_t",
 )
-EARTH_RADIUS_KM = 6371.0088  # the mean Earth radius (IUGG)
 
 
 # --- Who ----------------------------------------------------------------------------------------------------------
-
-
-def _role(user) -> str:
-    return user.effective_role if user is not None else ""
 
 
 def is_writer(user) -> bool:
@@ -93,9 +91,7 @@ def may_write_for(user, enterprise_id: int | None) -> bool:
     if role == Role.ENTERPRISE:
         return enterprise_id is not None and user.enterprise_id == enterprise_id
     if role == Role.OFFICER:
-        from hitechzone.liaison.models import Assignment
-
-        return Assignment.objects.active().filter(officer=user, enterprise_id=enterprise_id).exists()
+        return officer_serves(user, enterprise_id)
     return False
 
 
@@ -127,13 +123,6 @@ def no_supply_message(*, supplier, year, material) -> str:
         "%(supplier)s has no flow of %(material)s in %(year)s as a product, by-product or waste: "
         "record that flow first."
     ) % {"supplier": supplier, "material": material, "year": year}
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two (latitude, longitude) points in degrees."""
-    lat1, lon1, lat2, lon2 = (math.radians(float(x)) for x in (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def enterprise_location(enterprise_id: int) -> tuple[float, float] | None:
@@ -290,7 +279,7 @@ def flow_delete(*, user, flow: Flow) -> None:
 def _may_write_exchange(user, exchange: Exchange) -> bool:
     if is_writer(user):
         return True
-    return _role(user) in (Role.ENTERPRISE, Role.OFFICER) and may_write_for(user, exchange.supplier_id)
+    return _role(user) in SUPPLIER_ROLES and may_write_for(user, exchange.supplier_id)
 
 
 @transaction.atomic

@@ -20,17 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from hitechzone.accounts.models import Role
+from hitechzone.common.params import year_from_query
 from hitechzone.common.views import deny_unless, module_nav, url_or_none
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.enterprises.models import IndustryChain
 
 from .models import Exchange, Flow, Material
+from .roles import M5_ROLES, OPTIMISE_ROLES, STAFF_ROLES
+from .roles import role as role_of
 
-ADMIN, LEADER, DEPT, OFFICER, ENTERPRISE = Role.ADMIN, Role.LEADER, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE
-M5_ROLES = frozenset({ADMIN, LEADER, DEPT, OFFICER, ENTERPRISE})  # experts have nothing in M5
-STAFF_ROLES = frozenset({ADMIN, LEADER, DEPT})  # the zone's view: every enterprise
-OPTIMISE_ROLES = frozenset({ADMIN, LEADER, DEPT, OFFICER})
 TOLERANCE = 1e-6  # tonnes: a by-product left over by less than this is matched
 
 # --- The module's menu ----------------------------------------------------------------------------------------------
@@ -61,10 +59,6 @@ def render_page(request, template: str, context: dict, status: int = 200):
 # --- Helpers shared by the module's pages ---------------------------------------------------------------------------
 
 
-def role_of(user) -> str:
-    return user.effective_role
-
-
 def fmt(x, places: int | None = None) -> str:
     """A figure for reading: about four significant digits, "—" when missing."""
     if x is None:
@@ -93,10 +87,7 @@ def years_of(user) -> list[int]:
 
 def year_param(request, years: list[int]) -> int:
     """The year asked for (``?year=``), else the newest year with data, else last year."""
-    year = _int_param(request, "year")
-    if year and 2000 <= year <= timezone.localdate().year + 1:
-        return year
-    return years[0] if years else timezone.localdate().year - 1
+    return year_from_query(request, years[0] if years else timezone.localdate().year - 1)
 
 
 def chain_param(request) -> IndustryChain | None:

@@ -28,7 +28,6 @@ Bulk ORM writes (the services validate one row at a time); idempotent through th
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +39,7 @@ from django.utils.translation import gettext as _
 from hitechzone.accounts.models import Role, User
 from hitechzone.circular.chemistry import molar_mass
 from hitechzone.circular.models import CircularProject, Exchange, Flow, Material, ResourceYear
+from hitechzone.common.geo import haversine_km as haversine_km  # re-exported: the digest tests use it
 from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator, IndustryChain
 from hitechzone.evaluation.models import ExitCase
 from hitechzone.liaison.models import Assignment
@@ -164,12 +164,6 @@ def _t(x: float) -> Decimal:
 
 def _mm(formula: str) -> float:
     return molar_mass(formula)
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def _centroids(enterprise_ids) -> dict[int, tuple[float, float]]:

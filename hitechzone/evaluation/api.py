@@ -28,7 +28,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.api import (
     MAX_ID,
     Pagination,
@@ -42,8 +41,9 @@ from hitechzone.zone.models import Brand
 from . import queries, services
 from . import serializers as s
 from .models import EvaluationResult, EvaluationRun, Exemption, Group, Klass, Scheme, SchemeVersion, Veto
+from .roles import EDITORS, PUBLISH_ROLES
 
-PUBLISHERS = (Role.ADMIN, Role.LEADER)
+PUBLISHERS = PUBLISH_ROLES
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -137,7 +137,7 @@ class RunViewSet(Answers400, ScopedModelViewSet):
     """
 
     http_method_names = ["get", "post", "head", "options"]
-    write_roles = (Role.ADMIN,)  # runs; publishing: PUBLISHERS
+    write_roles = EDITORS  # runs; publishing: PUBLISHERS
     queryset = EvaluationRun.objects.order_by("-year", "-created_at", "-id")
     serializer_class = s.EvaluationRunSerializer
     filterset_class = RunFilter

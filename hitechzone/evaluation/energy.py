@@ -41,11 +41,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.rules import require
 from hitechzone.enterprises.models import EnterpriseIndicator
 
 from .models import EnergyRanking, EnergyRankingEntry, EnergyUse, EnergyYear
+from .roles import EDITORS, effective_role
 
 Progress = Callable[[int, str], None]
 
@@ -173,7 +173,7 @@ def rankings_up_to(year: int) -> int:
 
 
 def _is_admin(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.effective_role == Role.ADMIN
+    return effective_role(user) in EDITORS
 
 
 # --- Settings of a year ----------------------------------------------------------------------------------------

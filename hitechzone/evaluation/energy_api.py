@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from hitechzone.common.api import Pagination, RefusalsAnswer400, ScopedModelViewSet, ScopedViewSetMixin, ids_q
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
+from hitechzone.common.params import api_year
 
 from . import energy, prices
 from .models import EnergyRanking, EnergyRankingEntry, Klass, PriceTier
@@ -172,17 +173,6 @@ class SurchargesSerializer(serializers.Serializer):
 # --- Views -----------------------------------------------------------------------------------------------------
 
 
-def _year_param(request) -> int:
-    raw = (request.query_params.get("year") or "").strip()
-    if not raw:
-        return timezone.localdate().year - 1
-    if raw.isascii() and raw.isdecimal() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-        return int(raw)
-    raise serializers.ValidationError(
-        {"year": [_("Give a year from %(first)s to %(last)s, e.g. 2025.") % {"first": MIN_YEAR, "last": MAX_YEAR}]}
-    )
-
-
 class RankingFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter()
 
@@ -324,7 +314,7 @@ class SurchargesView(RefusalsAnswer400, APIView):
     def get(self, request):
         if not prices.can_read(request.user):
             raise PermissionDenied(_("Only administrators and leaders see the surcharges."))
-        year = _year_param(request)
+        year = api_year(request, timezone.localdate().year - 1, first=MIN_YEAR, last=MAX_YEAR)
         rows = prices.surcharges(year=year, user=request.user)
         data = {
             "year": year,

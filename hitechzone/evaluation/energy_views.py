@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hitechzone.accounts.models import Role
+from hitechzone.common.params import year_or
 from hitechzone.common.rules import Refused
 from hitechzone.common.spreadsheets import XLSX_MIME, xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
@@ -39,26 +39,14 @@ from hitechzone.enterprises.models import Industry
 
 from . import energy, prices
 from .models import EnergyRanking, EnergyRankingEntry, EnergyYear, EvaluationRun, Klass, PriceTier
+from .roles import ADMIN, M4_ROLES, WHOLE_ZONE_ROLES
+from .roles import role as _role
 from .views import render_page
 
-ADMIN, LEADER, OFFICER, ENTERPRISE = Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE
-M4_ROLES = frozenset({ADMIN, LEADER, OFFICER, ENTERPRISE})
-ZONE_ROLES = frozenset({ADMIN, LEADER})  # the whole ranking and the whole surcharge list
+ZONE_ROLES = WHOLE_ZONE_ROLES  # the whole ranking and the whole surcharge list
 ENTRIES_PER_PAGE = 50
 # Edges of the distribution chart, tce per 10,000 yuan of value added.
 INTENSITY_EDGES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
-
-
-def _role(user) -> str:
-    return user.effective_role
-
-
-def _year(value, default: int) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
-    return year if 2000 <= year <= timezone.localdate().year + 1 else default
 
 
 def _last_year() -> int:
@@ -231,7 +219,7 @@ def energy_ranking(request):
     role = _role(user)
     _deny_unless(user, M4_ROLES)
     years = list(EnergyRanking.objects.for_user(user).values_list("year", flat=True).order_by("-year"))
-    year = _year(request.GET.get("year"), years[0] if years else _last_year())
+    year = year_or(request.GET.get("year"), years[0] if years else _last_year())
     ranking = EnergyRanking.objects.for_user(user).filter(year=year).select_related("created_by").first()
     context = {
         "year": year,
@@ -352,7 +340,7 @@ def price_list(request):
         EvaluationRun.objects.filter(published_at__isnull=False, brand__isnull=True).values_list("year", flat=True)
     )
     listed = [y for y in tier_years if y in evaluated]
-    year = _year(request.GET.get("year"), (listed or tier_years or [_last_year()])[0])
+    year = year_or(request.GET.get("year"), (listed or tier_years or [_last_year()])[0])
     export = request.GET.get("export")
     if export in prices.COMPANIES:
         _deny_unless(user, ZONE_ROLES)
@@ -405,7 +393,7 @@ def price_tier_save(request, pk: int | None = None):
     _deny_unless(user, M4_ROLES)
     tier = get_object_or_404(PriceTier.objects.for_user(user), pk=pk) if pk else None
     form = TierForm(request.POST)
-    year = _year(request.POST.get("year"), _last_year())
+    year = year_or(request.POST.get("year"), _last_year())
     if not form.is_valid():
         _form_errors(request, form)
     else:
@@ -441,7 +429,7 @@ def price_tiers_defaults(request):
     """Add the demo policy's tiers a year lacks (administrators)."""
     user = request.user
     _deny_unless(user, M4_ROLES)
-    year = _year(request.POST.get("year"), _last_year())
+    year = year_or(request.POST.get("year"), _last_year())
     try:
         added = prices.tiers_load_defaults(user=user, year=year)
     except Refused as exc:

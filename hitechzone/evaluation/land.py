@@ -36,10 +36,12 @@ from django.utils.translation import gettext as _
 from hitechzone.accounts.models import Role
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch land.Refused
 from hitechzone.common.rules import require as _require
-from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise, EnterpriseIndicator
+from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise, EnterpriseIndicator, officer_enterprise_ids
 from hitechzone.zone.models import Parcel
 
 from .models import ZERO, EvaluationResult, EvaluationRun, ExitCase, ExitPolicy, Klass, RewardBasis
+from .roles import EXIT_MANAGERS, EXIT_READERS
+from .roles import role as _role
 
 S = ExitCase.Status
 FLOW = (S.IDENTIFIED, S.NEGOTIATING, S.AGREED, S.LAND_RETURNED, S.REUSED, S.CLOSED)
@@ -57,8 +59,8 @@ OPEN_STATUSES = (S.IDENTIFIED, S.NEGOTIATING, S.AGREED, S.LAND_RETURNED, S.REUSE
 CANCELLABLE = (S.IDENTIFIED, S.NEGOTIATING, S.AGREED)
 # Statuses whose land has been handed back (the land freed counts from then on).
 FREED = (S.LAND_RETURNED, S.REUSED, S.CLOSED)
-MANAGERS = frozenset({Role.ADMIN, Role.LEADER})
-READERS = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE})
+MANAGERS = EXIT_MANAGERS
+READERS = EXIT_READERS
 
 MU_PLACES = Decimal("0.0001")
 MONEY_PLACES = Decimal("0.01")
@@ -88,10 +90,6 @@ class Reason:
         }
 
 
-def _role(user) -> str:
-    return user.effective_role if user is not None and getattr(user, "is_authenticated", False) else ""
-
-
 def can_manage(user) -> bool:
     """Who opens, updates, advances and cancels exit cases."""
     return _role(user) in MANAGERS
@@ -107,13 +105,11 @@ def _today() -> date:
 
 def _enterprise_scope(user):
     """``None`` (every enterprise), or a condition on ``enterprise_id`` for the user's scope; ``False``: none."""
-    from hitechzone.liaison.models import Assignment
-
     role = _role(user)
     if role in MANAGERS:
         return None
     if role == Role.OFFICER:
-        return Q(enterprise_id__in=Assignment.objects.active().filter(officer=user).values("enterprise"))
+        return Q(enterprise_id__in=officer_enterprise_ids(user))
     if role == Role.ENTERPRISE and user.enterprise_id:
         return Q(enterprise_id=user.enterprise_id)
     return False

@@ -19,7 +19,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.api import (
     CodeOrIdRelatedField,
     RefusalsAnswer400,
@@ -33,8 +32,9 @@ from hitechzone.zone.models import Parcel
 
 from . import land
 from .models import EvaluationResult, ExitCase, ExitPolicy, RewardBasis
+from .roles import EXIT_MANAGERS
 
-MANAGERS = (Role.ADMIN, Role.LEADER)
+MANAGERS = EXIT_MANAGERS
 S = ExitCase.Status
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 RATE = {"max_digits": 10, "decimal_places": 4, "min_value": 0}

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.models import AuditEvent
+from hitechzone.common.params import year_from_query
 from hitechzone.common.rules import Refused
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
@@ -34,19 +34,10 @@ from hitechzone.zone.models import Parcel
 
 from . import land
 from .models import ExitCase, ExitPolicy, RewardBasis
+from .roles import EDITORS, POLICY_ROLES
 from .views import render_page
 
 S = ExitCase.Status
-POLICY_ROLES = frozenset({Role.ADMIN, Role.LEADER})
-
-
-def _role(user) -> str:
-    return user.effective_role
-
-
-def _year_param(request) -> int | None:
-    year = _int_param(request, "year")
-    return year if year and 2000 <= year <= timezone.localdate().year + 1 else None
 
 
 def _parcels_by_code(user, text: str) -> list[Parcel]:
@@ -220,7 +211,7 @@ def _form_errors(form) -> str:
 def inefficient_list(request):
     user = request.user
     _deny_unless(user, land.READERS)
-    year = land.candidates_year(_year_param(request))
+    year = land.candidates_year(year_from_query(request, None))
     rows = land.inefficient(user=user, year=year)
     reason = request.GET.get("reason", "")
     if reason in land.Reason.labels():
@@ -245,7 +236,7 @@ def inefficient_list(request):
 
 def _filtered_cases(request):
     cases = land.cases(request.user)
-    year = _year_param(request)
+    year = year_from_query(request, None)
     if year:
         cases = cases.filter(identified_on__year=year)
     status = request.GET.get("status", "")
@@ -412,7 +403,7 @@ def case_new(request):
             {"enterprise": None, "found": found, "q": q, "inefficient_url": reverse("evaluation:inefficient")},
         )
     today = timezone.localdate()
-    year = _year_param(request)
+    year = year_from_query(request, None)
     candidate = next((r for r in land.inefficient(user=user, year=year) if r.enterprise.pk == enterprise.pk), None)
     initial = {
         "identified_on": today,
@@ -533,7 +524,7 @@ def policy_list(request):
     can_edit = land.can_set_policy(user)
     form = PolicyForm(request.POST or None, initial={"year": timezone.localdate().year, "reward_basis": "per_mu"})
     if request.method == "POST":
-        _deny_unless(user, {Role.ADMIN})
+        _deny_unless(user, EDITORS)
         if form.is_valid():
             try:
                 policy = land.policy_set(user=user, **form.cleaned_data)
@@ -553,7 +544,7 @@ def policy_list(request):
 @login_required
 def policy_delete(request, pk: int):
     user = request.user
-    _deny_unless(user, {Role.ADMIN})
+    _deny_unless(user, EDITORS)
     policy = get_object_or_404(ExitPolicy.objects.for_user(user), pk=pk)
     try:
         land.policy_delete(user=user, policy=policy)

@@ -35,6 +35,8 @@ from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator
 
 from .energy import rankings_up_to
 from .models import EvaluationResult, EvaluationRun, Klass, PriceTier
+from .roles import OWN_ROLES, WHOLE_ZONE_ROLES
+from .roles import role as _role
 
 RANKINGS_NEEDED = 3
 TEN_THOUSAND = Decimal(10_000)
@@ -45,20 +47,14 @@ DEFAULT_TIERS = (
     (Klass.D, 1, Decimal("0.30"), Decimal("1.0")),
     (Klass.D, 3, Decimal("0.40"), Decimal("1.0")),
 )
-READ_ROLES = frozenset({Role.ADMIN, Role.LEADER})  # the whole list
-OWN_ROLES = frozenset({Role.OFFICER, Role.ENTERPRISE})  # their enterprises' rows
+READ_ROLES = WHOLE_ZONE_ROLES  # the whole list
+# OWN_ROLES (officers, enterprises): their enterprises' rows
 COMPANIES = ("electricity", "water")
 
 
 def effective(year: int) -> bool:
     """Whether the surcharges of ``year`` are billed: the zone has had three energy rankings up to that year."""
     return rankings_up_to(year) >= RANKINGS_NEEDED
-
-
-def _role(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ""
-    return user.effective_role
 
 
 def can_read(user) -> bool:

@@ -50,6 +50,8 @@ from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise, Ent
 
 from . import kernel
 from .models import EvaluationResult, EvaluationRun, Exemption, Scheme, SchemeVersion, Veto
+from .roles import EDITORS, PUBLISH_ROLES
+from .roles import role as _role
 from .schemes import scheme_from_dict
 
 #: The background job that runs :func:`run_evaluation` (params ``{"year", "scheme_version", "note"}``).
@@ -62,13 +64,9 @@ Progress = Callable[[int, str], None]
 Exclusion = EvaluationResult.Exclusion
 
 
-def _role(user) -> str:
-    return user.effective_role if user is not None else ""
-
-
 def _is_admin(user) -> bool:
     """The system (``None``) or an administrator."""
-    return user is None or _role(user) == Role.ADMIN
+    return user is None or _role(user) in EDITORS
 
 
 def _require_admin(user, message: str) -> None:
@@ -630,7 +628,7 @@ def run_publish(*, user, run: EvaluationRun) -> EvaluationRun:
     """Publish ``run``: its enterprises (and their officers) see their results. It replaces the run published
     before for the same year and brand (that one's ``published_at`` is cleared)."""
     _require(
-        user is None or _role(user) in (Role.ADMIN, Role.LEADER),
+        user is None or _role(user) in PUBLISH_ROLES,
         _("Only a leader or an administrator publishes an evaluation."),
     )
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.models import Job
+from hitechzone.common.params import year_from_query
 from hitechzone.common.rules import Refused
 from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
@@ -38,11 +38,9 @@ from hitechzone.zone.models import Brand
 from . import kernel, queries, services
 from .forms import ExemptionForm, RunForm, SchemeNewForm, SchemeVersionForm, VetoForm, default_year
 from .models import EvaluationResult, EvaluationRun, Exemption, Group, Scheme, SchemeVersion, Veto
+from .roles import ADMIN, ENTERPRISE, LEADER, M4_ROLES, OFFICER, PUBLISH_ROLES, ZONE_ROLES
+from .roles import role as _role
 
-ADMIN, LEADER, OFFICER, ENTERPRISE = Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE
-M4_ROLES = frozenset({ADMIN, LEADER, OFFICER, ENTERPRISE})
-ZONE_ROLES = frozenset({ADMIN, LEADER, OFFICER})  # the overview, the runs, exemptions and vetoes
-PUBLISH_ROLES = frozenset({ADMIN, LEADER})
 CLASSES = kernel.CLASSES
 CLASS_COLOURS = {"A": "#198754", "B": "#0d6efd", "C": "#fd7e14", "D": "#dc3545"}
 JOB_KIND = "evaluation.run"
@@ -75,15 +73,6 @@ def render_page(request, template: str, context: dict, status: int = 200):
 
 
 # --- Helpers --------------------------------------------------------------------------------------------------------
-
-
-def _role(user) -> str:
-    return user.effective_role
-
-
-def _year_param(request, default: int) -> int:
-    year = _int_param(request, "year")
-    return year if year and 2000 <= year <= timezone.localdate().year + 1 else default
 
 
 def _finite(x) -> float | None:
@@ -768,7 +757,7 @@ VETOES = _Register(
 def _register_page(request, register: _Register):
     user = request.user
     _deny_unless(user, ZONE_ROLES)
-    year = _year_param(request, default_year())
+    year = year_from_query(request, default_year())
     is_admin = _role(user) == ADMIN
     form = None
     if is_admin:
