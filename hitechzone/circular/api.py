@@ -147,7 +147,7 @@ class ServiceDeleteMixin:
     instance_kw: str = ""
 
     def perform_destroy(self, instance):
-        getattr(services, self.delete_service)(user=self.request.user, **{self.instance_kw: instance})
+        getattr(services, self.delete_service)(by=self.request.user, **{self.instance_kw: instance})
 
 
 class MaterialViewSet(RefusalsAnswer400, ScopedModelViewSet):

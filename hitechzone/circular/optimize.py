@@ -698,13 +698,13 @@ def can_run(user) -> bool:
     return user is None or effective_role(user) in OPTIMISE_ROLES
 
 
-def run_optimization(*, user, scenario: dict, name: str = "", year: int | None = None):
+def run_optimization(*, by, scenario: dict, name: str = "", year: int | None = None):
     """Validate ``scenario``, solve it and store the run (who, when, input, output, solver and its time). An
     invalid scenario raises :class:`ScenarioError` and stores nothing; a user who may not run the optimiser gets
     :class:`~hitechzone.common.rules.Refused`."""
     from .models import OptimizationRun
 
-    require(can_run(user), _("Only the zone's staff and service officers run the exchange optimiser."))
+    require(can_run(by), _("Only the zone's staff and service officers run the exchange optimiser."))
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
         raise Refused(_("The year must be a whole number."))
     result = solve(scenario)
@@ -717,5 +717,5 @@ def run_optimization(*, user, scenario: dict, name: str = "", year: int | None =
             status=result["status"],
             solver=result["solver"],
             solve_seconds=result["solve_seconds"],
-            created_by=user,
+            created_by=by,
         )

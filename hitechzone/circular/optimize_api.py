@@ -94,7 +94,7 @@ class OptimizeView(APIView):
             scenario = optimize.scenario_from_zone(year=year, user=request.user, chain=data.get("chain"))
         name = data.get("name", "")
         try:
-            run = optimize.run_optimization(user=request.user, scenario=scenario, name=name, year=year)
+            run = optimize.run_optimization(by=request.user, scenario=scenario, name=name, year=year)
         except optimize.ScenarioError as exc:
             detail = _("The scenario is invalid.")
             return Response({"detail": detail, "problems": exc.problems}, status=status.HTTP_400_BAD_REQUEST)

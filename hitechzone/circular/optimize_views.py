@@ -66,7 +66,7 @@ def _store(request, *, scenario: dict, name: str, year: int | None):
     from . import optimize as optimiser
 
     try:
-        run = optimiser.run_optimization(user=request.user, scenario=scenario, name=name, year=year)
+        run = optimiser.run_optimization(by=request.user, scenario=scenario, name=name, year=year)
     except Refused as exc:
         messages.error(request, str(exc))
         return None

@@ -230,7 +230,7 @@ class CircularProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         body = CircularProjectWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        project = projects.project_create(user=request.user, **body.validated_data)
+        project = projects.project_create(by=request.user, **body.validated_data)
         return self._answer(project, status.HTTP_201_CREATED)
 
     @extend_schema(request=CircularProjectWriteSerializer, responses=CircularProjectSerializer)
@@ -238,7 +238,7 @@ class CircularProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
         project = self.get_object()
         body = CircularProjectWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        project = projects.project_update(user=request.user, project=project, **body.validated_data)
+        project = projects.project_update(by=request.user, project=project, **body.validated_data)
         return self._answer(project)
 
     def update(self, request, *args, **kwargs):  # PUT is not offered (http_method_names); PATCH only

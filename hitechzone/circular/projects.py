@@ -171,7 +171,7 @@ def _set(project: CircularProject, fields: dict) -> None:
 @transaction.atomic
 def project_create(
     *,
-    user,
+    by,
     code: str,
     name: str,
     owner: str,
@@ -183,7 +183,7 @@ def project_create(
 ) -> CircularProject:
     """Record a project; the other fields (central funds, savings, status, dates, grade, description) are optional
     (status: planned)."""
-    _require_writer(user)
+    _require_writer(by)
     project = P()
     _set(
         project,
@@ -204,9 +204,9 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, user, project: CircularProject, **fields) -> CircularProject:
+def project_update(*, by, project: CircularProject, **fields) -> CircularProject:
     """Change the fields given (any of :data:`FIELDS`); the project as changed must still keep every rule."""
-    _require_writer(user)
+    _require_writer(by)
     project = P.objects.select_for_update().get(pk=project.pk)
     _set(project, fields)
     if fields.get("owner") == P.Owner.GOVERNMENT and "enterprise" not in fields:

@@ -2,7 +2,7 @@
 
 Every function is keyword-only, runs in one transaction and is audited (the models are registered in
 ``apps.py``). An action the rules do not allow raises :class:`Refused` with a message for the user and writes
-nothing. ``user=None`` is the system (a management command, the demo): it may do all of it.
+nothing. ``by=None`` is the system (a management command, the demo): it may do all of it.
 
 Who writes:
 
@@ -196,10 +196,10 @@ def _refuse_orphans(flow: Flow) -> None:
 
 
 @transaction.atomic
-def material_save(*, user, material: Material | None = None, chains=None, **fields) -> Material:
+def material_save(*, by, material: Material | None = None, chains=None, **fields) -> Material:
     """Create a material (``material=None``) or change the given fields of one. ``chains``: industry chains (or
     None to leave them as they are)."""
-    _require(is_writer(user), _("Only administrators and department staff edit materials."))
+    _require(is_writer(by), _("Only administrators and department staff edit materials."))
     material = Material() if material is None else Material.objects.select_for_update().get(pk=material.pk)
     _apply(material, fields, MATERIAL_FIELDS)
     _require(bool(material.code), _("Give the material a code, e.g. “hcl”."))
@@ -219,7 +219,7 @@ def material_save(*, user, material: Material | None = None, chains=None, **fiel
 
 
 @transaction.atomic
-def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
+def flow_save(*, by, flow: Flow | None = None, **fields) -> Flow:
     """Create a flow (give enterprise, year, material, role, quantity_t; purity 1 and no process by default) or
     change the given fields of one."""
     before = None
@@ -227,7 +227,7 @@ def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
         flow = Flow()
     else:
         flow = Flow.objects.select_for_update().get(pk=flow.pk)
-        _require(may_write_for(user, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
+        _require(may_write_for(by, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
         before = Flow(pk=flow.pk, enterprise_id=flow.enterprise_id, year=flow.year, material_id=flow.material_id)
         before.role = flow.role
     _apply(flow, fields, FLOW_FIELDS)
@@ -235,7 +235,7 @@ def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
         flow.enterprise_id is not None and flow.material_id is not None,
         _("Give the flow's enterprise and material."),
     )
-    _require(may_write_for(user, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
+    _require(may_write_for(by, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
     _clean(flow, exclude=("enterprise", "material"))
     clash = (
         Flow.objects.filter(enterprise_id=flow.enterprise_id, year=flow.year, material_id=flow.material_id)
@@ -266,8 +266,8 @@ def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
 
 
 @transaction.atomic
-def flow_delete(*, user, flow: Flow) -> None:
-    _require(may_write_for(user, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
+def flow_delete(*, by, flow: Flow) -> None:
+    _require(may_write_for(by, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
     if flow.role in SUPPLY_ROLES:
         _refuse_orphans(flow)
     flow.delete()
@@ -283,7 +283,7 @@ def _may_write_exchange(user, exchange: Exchange) -> bool:
 
 
 @transaction.atomic
-def exchange_save(*, user, exchange: Exchange | None = None, **fields) -> Exchange:
+def exchange_save(*, by, exchange: Exchange | None = None, **fields) -> Exchange:
     """Create an exchange (year, supplier, receiver, material, quantity_t, mode; ``distance_km`` computed from
     the parcels when not given) or change the given fields of one."""
     denied = _(
@@ -294,13 +294,13 @@ def exchange_save(*, user, exchange: Exchange | None = None, **fields) -> Exchan
         exchange = Exchange()
     else:
         exchange = Exchange.objects.select_for_update().get(pk=exchange.pk)
-        _require(_may_write_exchange(user, exchange), denied)
+        _require(_may_write_exchange(by, exchange), denied)
     _apply(exchange, fields, EXCHANGE_FIELDS)
     _require(
         None not in (exchange.supplier_id, exchange.receiver_id, exchange.material_id),
         _("Give the exchange's supplier, receiver and material."),
     )
-    _require(_may_write_exchange(user, exchange), denied)
+    _require(_may_write_exchange(by, exchange), denied)
     _require(exchange.supplier_id != exchange.receiver_id, _("The supplier and the receiver must be different."))
     if exchange.distance_km is None:
         a, b = enterprise_location(exchange.supplier_id), enterprise_location(exchange.receiver_id)
@@ -339,9 +339,9 @@ def exchange_save(*, user, exchange: Exchange | None = None, **fields) -> Exchan
 
 
 @transaction.atomic
-def exchange_delete(*, user, exchange: Exchange) -> None:
+def exchange_delete(*, by, exchange: Exchange) -> None:
     _require(
-        _may_write_exchange(user, exchange),
+        _may_write_exchange(by, exchange),
         _(
             "You may not edit the exchanges of this enterprise: its own users, its officer, department staff "
             "and administrators do."
@@ -354,17 +354,17 @@ def exchange_delete(*, user, exchange: Exchange) -> None:
 
 
 @transaction.atomic
-def resource_year_save(*, user, resource_year: ResourceYear | None = None, **fields) -> ResourceYear:
+def resource_year_save(*, by, resource_year: ResourceYear | None = None, **fields) -> ResourceYear:
     """Create an enterprise's resource figures of a year (blank figures: not known) or change the given fields."""
     denied = _("You may not edit the resource data of this enterprise.")
     if resource_year is None:
         resource_year = ResourceYear()
     else:
         resource_year = ResourceYear.objects.select_for_update().get(pk=resource_year.pk)
-        _require(may_write_for(user, resource_year.enterprise_id), denied)
+        _require(may_write_for(by, resource_year.enterprise_id), denied)
     _apply(resource_year, fields, RESOURCE_FIELDS)
     _require(resource_year.enterprise_id is not None, _("Give the enterprise."))
-    _require(may_write_for(user, resource_year.enterprise_id), denied)
+    _require(may_write_for(by, resource_year.enterprise_id), denied)
     _clean(resource_year, exclude=("enterprise",))
     clash = (
         ResourceYear.objects.filter(enterprise_id=resource_year.enterprise_id, year=resource_year.year)
@@ -381,8 +381,8 @@ def resource_year_save(*, user, resource_year: ResourceYear | None = None, **fie
 
 
 @transaction.atomic
-def resource_year_delete(*, user, resource_year: ResourceYear) -> None:
+def resource_year_delete(*, by, resource_year: ResourceYear) -> None:
     _require(
-        may_write_for(user, resource_year.enterprise_id), _("You may not edit the resource data of this enterprise.")
+        may_write_for(by, resource_year.enterprise_id), _("You may not edit the resource data of this enterprise.")
     )
     resource_year.delete()

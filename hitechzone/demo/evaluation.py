@@ -144,15 +144,15 @@ def load_evaluation(rng: random.Random, report) -> None:
     load_vetoes(w, report)
     load_energy(w, report)
     for year in YEARS:
-        run = services.run_evaluation(user=w.admin, year=year, note=f"{year} 年度亩均效益综合评价")
-        services.run_publish(user=w.leader, run=run)
+        run = services.run_evaluation(by=w.admin, year=year, note=f"{year} 年度亩均效益综合评价")
+        services.run_publish(by=w.leader, run=run)
     report.add("evaluation runs (published)", len(YEARS))
     for result in EvaluationResult.objects.filter(run__year__in=YEARS, run__published_at__isnull=False).select_related(
         "run"
     ):
         w.classes.setdefault(result.enterprise_id, {})[result.run.year] = result
     for year in PRICE_YEARS:
-        report.add("price tiers", len(prices.tiers_load_defaults(user=w.admin, year=year)))
+        report.add("price tiers", len(prices.tiers_load_defaults(by=w.admin, year=year)))
     load_exits(w, report)
 
 
@@ -179,7 +179,7 @@ def load_exemptions(w: World, report) -> None:
     w.used.add(utility)
     for year in YEARS:
         services.exemption_set(
-            user=w.admin,
+            by=w.admin,
             enterprise=w.enterprises[utility],
             year=year,
             reason=Exemption.Reason.PUBLIC_UTILITY,
@@ -196,7 +196,7 @@ def load_exemptions(w: World, report) -> None:
         year = 2024 if i < 2 else 2023
         founded = w.enterprises[pk].established_on
         services.exemption_set(
-            user=w.admin,
+            by=w.admin,
             enterprise=w.enterprises[pk],
             year=year,
             reason=Exemption.Reason.FIRST_YEAR,
@@ -208,7 +208,7 @@ def load_exemptions(w: World, report) -> None:
     strong = sorted(_candidates(w, year=2025, chemical=True, above=True), key=lambda pk: -w.tax_per_mu(pk, 2025))[:10]
     relocating = w.rng.choice(strong)
     services.exemption_set(
-        user=w.admin,
+        by=w.admin,
         enterprise=w.enterprises[relocating],
         year=2025,
         reason=Exemption.Reason.RELOCATION,
@@ -241,7 +241,7 @@ def load_vetoes(w: World, report) -> None:
                     f"造成 1 人死亡（生产安全亡人事故）"
                 )
             services.veto_set(
-                user=w.admin, enterprise=w.enterprises[pk], year=year, kind=kind, reason=reason, occurred_on=occurred
+                by=w.admin, enterprise=w.enterprises[pk], year=year, kind=kind, reason=reason, occurred_on=occurred
             )
             w.used.add(pk)
             n += 1
@@ -281,7 +281,7 @@ def _fuel_mix(w: World, pk: int) -> FuelMix | None:
 def load_energy(w: World, report) -> None:
     """The years' electricity conversion, the 规上 industrial firms' fuels, and a ranking for each year."""
     for year, (basis, factor) in ENERGY_YEARS.items():
-        energy.energy_year_set(user=w.admin, year=year, electricity_basis=basis, equal_value_kgce_per_kwh=factor)
+        energy.energy_year_set(by=w.admin, year=year, electricity_basis=basis, equal_value_kgce_per_kwh=factor)
     report.add("energy years", len(ENERGY_YEARS))
     per_unit = {code: energy.to_tce(code, 1) for code in ("raw_coal", "steam", "natural_gas")}
     rows = []
@@ -309,7 +309,7 @@ def load_energy(w: World, report) -> None:
     EnergyUse.objects.bulk_create(rows, batch_size=1000)
     report.add("energy use rows", len(rows))
     for year in YEARS:
-        energy.rank_energy(user=w.admin, year=year)
+        energy.rank_energy(by=w.admin, year=year)
     report.add("energy rankings", len(YEARS))
 
 
@@ -514,7 +514,7 @@ def _play(w: World, story: Story, pk: int) -> ExitCase | None:
     freed = sum((p.area_mu for p in given), Decimal(0)) - sum((p.area_mu for p in swap), Decimal(0))
     compensation = (max(freed, Decimal(1)) * Decimal(str(w.rng.uniform(28, 45)))).quantize(Decimal("0.01"))
     case = land.case_open(
-        user=w.admin,
+        by=w.admin,
         enterprise=enterprise,
         mode=mode,
         trigger=story.trigger,
@@ -529,17 +529,17 @@ def _play(w: World, story: Story, pk: int) -> ExitCase | None:
             break
         if status == S.CANCELLED:
             case = land.case_cancel(
-                user=w.leader,
+                by=w.leader,
                 case=case,
                 on=on,
                 reason="2025 年度评价升至 C 类以上，企业完成技改并承诺亩均税收逐年提升，暂缓退出",
             )
         elif status == S.AGREED:
-            case = land.case_advance(user=w.leader, case=case, to=status, on=on, compensation_wan_yuan=compensation)
+            case = land.case_advance(by=w.leader, case=case, to=status, on=on, compensation_wan_yuan=compensation)
         elif status == S.REUSED:
             successor = _successor(w, pk)
             case = land.case_advance(
-                user=w.admin,
+                by=w.admin,
                 case=case,
                 to=status,
                 on=on,
@@ -551,7 +551,7 @@ def _play(w: World, story: Story, pk: int) -> ExitCase | None:
                 successor=successor,
             )
         else:
-            case = land.case_advance(user=w.admin, case=case, to=status, on=on)
+            case = land.case_advance(by=w.admin, case=case, to=status, on=on)
         if status == S.LAND_RETURNED and mode == M.AGREED_EXIT:
             enterprise_services.enterprise_update(by=w.admin, enterprise=enterprise, status=Enterprise.Status.EXITED)
     return case
@@ -560,7 +560,7 @@ def _play(w: World, story: Story, pk: int) -> ExitCase | None:
 def load_exits(w: World, report) -> None:
     """The reward policies of 2024–2026, seven exit cases (one per state), two idle firms."""
     for year, (basis, rate) in EXIT_POLICIES.items():
-        land.policy_set(user=w.admin, year=year, reward_basis=basis, reward_rate=rate)
+        land.policy_set(by=w.admin, year=year, reward_basis=basis, reward_rate=rate)
     report.add("exit reward policies", len(EXIT_POLICIES))
     cases = []
     for story in STORIES:

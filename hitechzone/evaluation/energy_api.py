@@ -221,7 +221,7 @@ class EnergyRankingViewSet(
     def create(self, request, *args, **kwargs):
         body = RankRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ranking = energy.rank_energy(user=request.user, year=body.validated_data["year"])
+        ranking = energy.rank_energy(by=request.user, year=body.validated_data["year"])
         fresh = self.get_queryset().get(pk=ranking.pk)
         data = EnergyRankingDetailSerializer(fresh, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -276,16 +276,16 @@ class PriceTierViewSet(RefusalsAnswer400, ScopedModelViewSet):
     filterset_class = TierFilter
 
     def perform_create(self, serializer):
-        serializer.instance = prices.tier_save(user=self.request.user, **serializer.validated_data)
+        serializer.instance = prices.tier_save(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         tier = serializer.instance
         fields = {f: getattr(tier, f) for f in prices.TIER_FIELDS}
         fields.update(serializer.validated_data)
-        serializer.instance = prices.tier_save(user=self.request.user, tier=tier, **fields)
+        serializer.instance = prices.tier_save(by=self.request.user, tier=tier, **fields)
 
     def perform_destroy(self, instance):
-        prices.tier_delete(user=self.request.user, tier=instance)
+        prices.tier_delete(by=self.request.user, tier=instance)
 
     @extend_schema(
         summary=_("Add the demo policy's tiers that a year lacks."),
@@ -296,7 +296,7 @@ class PriceTierViewSet(RefusalsAnswer400, ScopedModelViewSet):
     def defaults(self, request):
         body = YearSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        prices.tiers_load_defaults(user=request.user, year=body.validated_data["year"])
+        prices.tiers_load_defaults(by=request.user, year=body.validated_data["year"])
         tiers = self.get_queryset().filter(year=body.validated_data["year"])
         return Response(PriceTierSerializer(tiers, many=True).data, status=status.HTTP_201_CREATED)
 

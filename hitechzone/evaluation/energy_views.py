@@ -268,7 +268,7 @@ def energy_rank(request):
         return redirect("evaluation:energy")
     year = form.cleaned_data["year"]
     try:
-        ranking = energy.rank_energy(user=user, year=year)
+        ranking = energy.rank_energy(by=user, year=year)
     except Refused as exc:
         _refusal(request, exc)
     else:
@@ -290,7 +290,7 @@ def energy_years(request):
         form = EnergyYearForm(request.POST)
         if form.is_valid():
             try:
-                setting = energy.energy_year_set(user=user, **form.cleaned_data)
+                setting = energy.energy_year_set(by=user, **form.cleaned_data)
             except Refused as exc:
                 _refusal(request, exc)
             else:
@@ -318,7 +318,7 @@ def energy_year_delete(request, pk: int):
     _deny_unless(user, {ADMIN})
     setting = get_object_or_404(EnergyYear.objects.for_user(user), pk=pk)
     try:
-        energy.energy_year_remove(user=user, setting=setting)
+        energy.energy_year_remove(by=user, setting=setting)
     except Refused as exc:
         _refusal(request, exc)
     else:
@@ -398,7 +398,7 @@ def price_tier_save(request, pk: int | None = None):
         _form_errors(request, form)
     else:
         try:
-            tier = prices.tier_save(user=user, tier=tier, **form.cleaned_data)
+            tier = prices.tier_save(by=user, tier=tier, **form.cleaned_data)
         except Refused as exc:
             _refusal(request, exc)
         else:
@@ -415,7 +415,7 @@ def price_tier_delete(request, pk: int):
     tier = get_object_or_404(PriceTier.objects.for_user(user), pk=pk)
     year = tier.year
     try:
-        prices.tier_delete(user=user, tier=tier)
+        prices.tier_delete(by=user, tier=tier)
     except Refused as exc:
         _refusal(request, exc)
     else:
@@ -431,7 +431,7 @@ def price_tiers_defaults(request):
     _deny_unless(user, M4_ROLES)
     year = year_or(request.POST.get("year"), _last_year())
     try:
-        added = prices.tiers_load_defaults(user=user, year=year)
+        added = prices.tiers_load_defaults(by=user, year=year)
     except Refused as exc:
         _refusal(request, exc)
     else:

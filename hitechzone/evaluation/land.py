@@ -499,7 +499,7 @@ def _next_code(year: int) -> str:
 @transaction.atomic
 def case_open(
     *,
-    user,
+    by,
     enterprise: Enterprise,
     mode: str,
     trigger: str,
@@ -513,7 +513,7 @@ def case_open(
     notes: str = "",
 ) -> ExitCase:
     """Open an exit case for ``enterprise`` on ``parcels`` it uses (numbered ``TL-<year>-<nnn>``)."""
-    _require_manager(user)
+    _require_manager(by)
     _require(mode in ExitCase.Mode.values, _("Choose the mode: agreed exit or negotiated swap."))
     _require(trigger in ExitCase.Trigger.values, _("Choose why the case is opened."))
     identified_on = _check_date(identified_on or _today())
@@ -551,7 +551,7 @@ def case_open(
         reward_rate=rate,
         identified_on=identified_on,
         notes=(notes or "").strip(),
-        created_by=user,
+        created_by=by,
     )
     _recompute(case, given, swap)
     case.save()
@@ -564,7 +564,7 @@ def case_open(
 @transaction.atomic
 def case_update(
     *,
-    user,
+    by,
     case: ExitCase,
     compensation_wan_yuan=UNSET,
     reward_basis=UNSET,
@@ -574,7 +574,7 @@ def case_update(
 ) -> ExitCase:
     """Change the compensation, the reward terms, the notes or (before the land is handed back) the parcels
     received in a swap; the land freed and the reward follow."""
-    _require_manager(user)
+    _require_manager(by)
     case = _locked(case)
     _require(
         case.status not in (S.CLOSED, S.CANCELLED),
@@ -618,14 +618,14 @@ def case_update(
 
 
 @transaction.atomic
-def case_advance(*, user, case: ExitCase, to: str, on: date | None = None, note: str = "", **fields) -> ExitCase:
+def case_advance(*, by, case: ExitCase, to: str, on: date | None = None, note: str = "", **fields) -> ExitCase:
     """Move the case one step on, dated ``on`` (today by default).
 
     ``agreed``: needs the compensation (on the case, or ``compensation_wan_yuan``). ``returned``: the parcels
     given up are freed, the parcels of a swap go to the enterprise. ``reused``: needs ``reuse`` (what is placed
     on the land) and may name a ``successor``, the freed parcels' new land user.
     """
-    _require_manager(user)
+    _require_manager(by)
     case = _locked(case)
     expected = next_status(case)
     labels = dict(S.choices)
@@ -705,9 +705,9 @@ def case_advance(*, user, case: ExitCase, to: str, on: date | None = None, note:
 
 
 @transaction.atomic
-def case_cancel(*, user, case: ExitCase, reason: str, on: date | None = None) -> ExitCase:
+def case_cancel(*, by, case: ExitCase, reason: str, on: date | None = None) -> ExitCase:
     """Cancel a case before the land is handed back; the reason goes into the notes."""
-    _require_manager(user)
+    _require_manager(by)
     case = _locked(case)
     _require(
         case.status in CANCELLABLE,
@@ -728,9 +728,9 @@ def case_cancel(*, user, case: ExitCase, reason: str, on: date | None = None) ->
 
 
 @transaction.atomic
-def policy_set(*, user, year: int, reward_basis: str, reward_rate) -> ExitPolicy:
+def policy_set(*, by, year: int, reward_basis: str, reward_rate) -> ExitPolicy:
     """Create or change the reward policy of ``year`` (cases already opened keep their own terms)."""
-    _require(can_set_policy(user), _("Only administrators set the exit reward policy."))
+    _require(can_set_policy(by), _("Only administrators set the exit reward policy."))
     _require(
         isinstance(year, int) and FIRST_YEAR <= year <= LAST_YEAR,
         _("Give a year between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
@@ -746,6 +746,6 @@ def policy_set(*, user, year: int, reward_basis: str, reward_rate) -> ExitPolicy
 
 
 @transaction.atomic
-def policy_delete(*, user, policy: ExitPolicy) -> None:
-    _require(can_set_policy(user), _("Only administrators set the exit reward policy."))
+def policy_delete(*, by, policy: ExitPolicy) -> None:
+    _require(can_set_policy(by), _("Only administrators set the exit reward policy."))
     policy.delete()

@@ -418,7 +418,7 @@ def case_new(request):
         try:
             swap = _parcels_by_code(user, data["swap_parcels"])
             case = land.case_open(
-                user=user,
+                by=user,
                 enterprise=enterprise,
                 mode=data["mode"],
                 trigger=data["trigger"],
@@ -474,7 +474,7 @@ def case_advance(request, pk: int):
             successor = _enterprise_by_uscc_or_name(user, data["successor"])
             if successor is not None:
                 fields["successor"] = successor
-        case = land.case_advance(user=user, case=case, to=data["to"], on=data["on"], note=data["note"], **fields)
+        case = land.case_advance(by=user, case=case, to=data["to"], on=data["on"], note=data["note"], **fields)
         return _("%(code)s: %(status)s.") % {"code": case.code, "status": case.get_status_display()}
 
     return _act(request, pk, action)
@@ -495,7 +495,7 @@ def case_update(request, pk: int):
             swap = _parcels_by_code(user, data["swap_parcels"])
             if {p.pk for p in swap} != set(case.swap_parcels.values_list("pk", flat=True)):
                 fields["swap_parcels"] = swap
-        land.case_update(user=user, case=case, **fields)
+        land.case_update(by=user, case=case, **fields)
         return _("%(code)s saved.") % {"code": case.code}
 
     return _act(request, pk, action)
@@ -508,7 +508,7 @@ def case_cancel(request, pk: int):
         form = CancelForm(request.POST)
         if not form.is_valid():
             raise Refused(_form_errors(form))
-        land.case_cancel(user=user, case=case, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+        land.case_cancel(by=user, case=case, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
         return _("%(code)s cancelled.") % {"code": case.code}
 
     return _act(request, pk, action)
@@ -527,7 +527,7 @@ def policy_list(request):
         _deny_unless(user, EDITORS)
         if form.is_valid():
             try:
-                policy = land.policy_set(user=user, **form.cleaned_data)
+                policy = land.policy_set(by=user, **form.cleaned_data)
             except Refused as refusal:
                 form.add_error(None, str(refusal))
             else:
@@ -547,7 +547,7 @@ def policy_delete(request, pk: int):
     _deny_unless(user, EDITORS)
     policy = get_object_or_404(ExitPolicy.objects.for_user(user), pk=pk)
     try:
-        land.policy_delete(user=user, policy=policy)
+        land.policy_delete(by=user, policy=policy)
     except Refused as refusal:
         messages.error(request, str(refusal))
     else:

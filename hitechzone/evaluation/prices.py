@@ -74,7 +74,7 @@ TIER_FIELDS = ("year", "klass", "min_years_in_class", "electricity_yuan_per_kwh"
 @transaction.atomic
 def tier_save(
     *,
-    user,
+    by,
     year: int,
     klass: str,
     electricity_yuan_per_kwh: Decimal,
@@ -83,7 +83,7 @@ def tier_save(
     tier: PriceTier | None = None,
 ) -> PriceTier:
     """Add a tier, or change ``tier`` (administrators). One tier per year, class and consecutive years."""
-    _require_admin(user)
+    _require_admin(by)
     tier = tier or PriceTier()
     tier.year, tier.klass, tier.min_years_in_class = year, klass, min_years_in_class
     tier.electricity_yuan_per_kwh, tier.water_yuan_per_t = electricity_yuan_per_kwh, water_yuan_per_t
@@ -108,23 +108,23 @@ def tier_save(
 
 
 @transaction.atomic
-def tier_delete(*, user, tier: PriceTier) -> None:
-    _require_admin(user)
+def tier_delete(*, by, tier: PriceTier) -> None:
+    _require_admin(by)
     tier.delete()
 
 
 @transaction.atomic
-def tiers_load_defaults(*, user, year: int) -> list[PriceTier]:
+def tiers_load_defaults(*, by, year: int) -> list[PriceTier]:
     """Add the demo policy's tiers that the year lacks (C +0.10, D +0.30, D third year running +0.40 元/kWh;
     water C +0.5, D +1.0 元/t); tiers already there are kept as they are. Returns the tiers added."""
-    _require_admin(user)
+    _require_admin(by)
     have = set(PriceTier.objects.filter(year=year).values_list("klass", "min_years_in_class"))
     added = []
     for klass, years, kwh, water in DEFAULT_TIERS:
         if (klass, years) not in have:
             added.append(
                 tier_save(
-                    user=user,
+                    by=by,
                     year=year,
                     klass=klass,
                     min_years_in_class=years,

@@ -5,7 +5,7 @@ Every function is keyword-only, runs in one transaction and is audited (the mode
 rules do not allow raises :class:`Refused` with a message for the user and writes nothing.
 
 Who: an administrator edits schemes, exemptions and vetoes and runs evaluations; a leader or an administrator
-publishes a run. ``user=None`` is the system (a management command, the demo): it may do all of it.
+publishes a run. ``by=None`` is the system (a management command, the demo): it may do all of it.
 
 **A run** (:func:`run_evaluation`) reads, for its year, every enterprise with a row of yearly indicators (only
 the brand's when the scheme is a brand's) plus the enterprises exempted for the year without such a row; an
@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role
 from hitechzone.common import audit, jobs
+from hitechzone.common.bulk import copy_arrays
 from hitechzone.common.models import Job, Source
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
@@ -93,10 +94,10 @@ def _check_definition(definition) -> None:
 
 @transaction.atomic
 def scheme_create(
-    *, user, name: str, title: str, definition: dict, effective_from: int, brand=None, description: str = "", note=""
+    *, by, name: str, title: str, definition: dict, effective_from: int, brand=None, description: str = "", note=""
 ) -> Scheme:
     """A new scheme with its version 1 (used from ``effective_from`` on)."""
-    _require_admin(user, _("Only an administrator creates evaluation schemes."))
+    _require_admin(by, _("Only an administrator creates evaluation schemes."))
     name = (name or "").strip()
     _require(bool(name) and slugify(name) == name and len(name) <= 40, _("The name is a short slug, e.g. “gaoxin”."))
     _require(not Scheme.objects.filter(name=name).exists(), _("A scheme named %(name)s exists.") % {"name": name})
@@ -111,7 +112,7 @@ def scheme_create(
         effective_from=effective_from,
         definition=definition,
         note=(note or "")[:200],
-        created_by=user,
+        created_by=by,
     )
     scheme.current = version
     scheme.save(update_fields=["current"])
@@ -119,10 +120,10 @@ def scheme_create(
 
 
 @transaction.atomic
-def scheme_revise(*, user, scheme: Scheme, definition: dict, effective_from: int, note: str = "") -> SchemeVersion:
+def scheme_revise(*, by, scheme: Scheme, definition: dict, effective_from: int, note: str = "") -> SchemeVersion:
     """A new version of ``scheme``, used for the years from ``effective_from`` on (earlier versions and the runs
     that used them are kept as they are)."""
-    _require_admin(user, _("Only an administrator revises evaluation schemes."))
+    _require_admin(by, _("Only an administrator revises evaluation schemes."))
     _check_year(effective_from)
     _check_definition(definition)
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
@@ -133,7 +134,7 @@ def scheme_revise(*, user, scheme: Scheme, definition: dict, effective_from: int
         effective_from=effective_from,
         definition=definition,
         note=(note or "")[:200],
-        created_by=user,
+        created_by=by,
     )
     scheme.current = version
     scheme.save(update_fields=["current"])
@@ -168,33 +169,31 @@ def scheme_version_for(*, year: int, scheme=None) -> SchemeVersion:
 
 
 @transaction.atomic
-def exemption_set(*, user, enterprise: Enterprise, year: int, reason: str, details: str) -> Exemption:
+def exemption_set(*, by, enterprise: Enterprise, year: int, reason: str, details: str) -> Exemption:
     """Exempt ``enterprise`` from the evaluation of ``year`` (or change the reason of its exemption)."""
-    _require_admin(user, _("Only an administrator exempts enterprises from the evaluation."))
+    _require_admin(by, _("Only an administrator exempts enterprises from the evaluation."))
     _check_year(year)
     _require(reason in Exemption.Reason.values, _("Choose the reason of the exemption."))
     details = (details or "").strip()
     _require(bool(details) and len(details) <= 200, _("Say why the enterprise is exempted (at most 200 characters)."))
     exemption = Exemption.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
     if exemption is None:
-        return Exemption.objects.create(
-            enterprise=enterprise, year=year, reason=reason, details=details, created_by=user
-        )
+        return Exemption.objects.create(enterprise=enterprise, year=year, reason=reason, details=details, created_by=by)
     exemption.reason, exemption.details = reason, details
     exemption.save(update_fields=["reason", "details"])
     return exemption
 
 
 @transaction.atomic
-def exemption_remove(*, user, exemption: Exemption) -> None:
-    _require_admin(user, _("Only an administrator removes exemptions."))
+def exemption_remove(*, by, exemption: Exemption) -> None:
+    _require_admin(by, _("Only an administrator removes exemptions."))
     exemption.delete()
 
 
 @transaction.atomic
-def veto_set(*, user, enterprise: Enterprise, year: int, kind: str, reason: str, occurred_on=None) -> Veto:
+def veto_set(*, by, enterprise: Enterprise, year: int, kind: str, reason: str, occurred_on=None) -> Veto:
     """一票否决: ``enterprise`` is class D in ``year`` (or change the record of its veto)."""
-    _require_admin(user, _("Only an administrator enters vetoes."))
+    _require_admin(by, _("Only an administrator enters vetoes."))
     _check_year(year)
     _require(kind in Veto.Kind.values, _("Choose the kind of accident or violation."))
     reason = (reason or "").strip()
@@ -206,7 +205,7 @@ def veto_set(*, user, enterprise: Enterprise, year: int, kind: str, reason: str,
     veto = Veto.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
     if veto is None:
         return Veto.objects.create(
-            enterprise=enterprise, year=year, kind=kind, reason=reason, occurred_on=occurred_on, created_by=user
+            enterprise=enterprise, year=year, kind=kind, reason=reason, occurred_on=occurred_on, created_by=by
         )
     veto.kind, veto.reason, veto.occurred_on = kind, reason, occurred_on
     veto.save(update_fields=["kind", "reason", "occurred_on"])
@@ -214,8 +213,8 @@ def veto_set(*, user, enterprise: Enterprise, year: int, kind: str, reason: str,
 
 
 @transaction.atomic
-def veto_remove(*, user, veto: Veto) -> None:
-    _require_admin(user, _("Only an administrator removes vetoes."))
+def veto_remove(*, by, veto: Veto) -> None:
+    _require_admin(by, _("Only an administrator removes vetoes."))
     veto.delete()
 
 
@@ -427,22 +426,10 @@ class _Rows:
     def copy_binary(self, cursor, table: str) -> None:
         """Create the staging table and fill it with one binary COPY built by numpy (no Python per row)."""
         cols = self._binary_columns()
-        widths = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "float8": ">f8", "bool": "u1"}
         # Dropped when done; ON COMMIT DROP too, as the outer transaction may be longer (a test's, a caller's).
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(f'{c} {t}' for c, t, _ in cols)}) ON COMMIT DROP")
-        dtype = [("nf", ">i2")]
-        for c, t, _a in cols:
-            dtype += [(f"l_{c}", ">i4"), (f"d_{c}", widths[t])]
-        rows = np.zeros(self.inp.n, dtype=dtype)
-        rows["nf"] = len(cols)
-        for c, t, a in cols:
-            rows[f"l_{c}"] = np.dtype(widths[t]).itemsize
-            rows[f"d_{c}"] = a
-        data = b"PGCOPY\n\xff\r\n\x00" + bytes(8) + rows.tobytes() + b"\xff\xff"
-        with cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
-            for at in range(0, len(data), 8 << 20):
-                copy.write(data[at : at + (8 << 20)])
+        copy_arrays(cursor, table, cols)
         cursor.execute(f"ANALYZE {table}")  # so that the join to the enterprises is a hash join, not 100k probes
 
     def insert_sql(self, table: str) -> str:
@@ -545,12 +532,12 @@ def _summary(result: kernel.Result, scheme: kernel.Scheme, rows: _Rows) -> dict:
 
 
 def run_evaluation(
-    *, user, year: int, scheme=None, note: str = "", progress: Progress | None = None, job: Job | None = None
+    *, by, year: int, scheme=None, note: str = "", progress: Progress | None = None, job: Job | None = None
 ) -> EvaluationRun:
     """Evaluate ``year`` with the version of ``scheme`` that applies to it (see :func:`scheme_version_for`) and
     store the run and one result per enterprise of the run (see the module's docstring). Synchronous; reports
     ``progress(percent, stage)`` while reading, computing and storing. ``job``: the background job running it."""
-    _require_admin(user, _("Only an administrator runs an evaluation."))
+    _require_admin(by, _("Only an administrator runs an evaluation."))
     _check_year(year)
     progress = progress or _nothing
     started = time.perf_counter()
@@ -573,7 +560,7 @@ def run_evaluation(
             brand_id=brand_id,
             status=EvaluationRun.Status.DONE,
             note=(note or "")[:200],
-            created_by=user,
+            created_by=by,
             n_above=rows.count(kernel.ABOVE),
             n_below=rows.count(kernel.BELOW),
             n_excluded=rows.count(kernel.EXCLUDED),
@@ -589,14 +576,14 @@ def run_evaluation(
     return run
 
 
-def run_enqueue(*, user, year: int, scheme=None, note: str = "") -> Job:
+def run_enqueue(*, by, year: int, scheme=None, note: str = "") -> Job:
     """Run an evaluation in the background (job kind ``evaluation.run``; its result is ``{"run": id}``). The rules
     are checked now: a refused run is never queued."""
-    _require_admin(user, _("Only an administrator runs an evaluation."))
+    _require_admin(by, _("Only an administrator runs an evaluation."))
     _check_year(year)
     version = scheme_version_for(year=year, scheme=scheme)
     return jobs.enqueue(
-        JOB_KIND, user=user, params={"year": year, "scheme_version": version.pk, "note": (note or "")[:200]}
+        JOB_KIND, user=by, params={"year": year, "scheme_version": version.pk, "note": (note or "")[:200]}
     )
 
 
@@ -606,7 +593,7 @@ def _run_job(job: Job, report: jobs.JobReporter) -> dict:
     version = SchemeVersion.objects.select_related("scheme").get(pk=params["scheme_version"])
     with audit.audit_context(user=job.user, source=Source.SYSTEM):
         run = run_evaluation(
-            user=job.user,
+            by=job.user,
             year=int(params["year"]),
             scheme=version,
             note=params.get("note", ""),
@@ -624,11 +611,11 @@ def _run_job(job: Job, report: jobs.JobReporter) -> dict:
 
 
 @transaction.atomic
-def run_publish(*, user, run: EvaluationRun) -> EvaluationRun:
+def run_publish(*, by, run: EvaluationRun) -> EvaluationRun:
     """Publish ``run``: its enterprises (and their officers) see their results. It replaces the run published
     before for the same year and brand (that one's ``published_at`` is cleared)."""
     _require(
-        user is None or _role(user) in PUBLISH_ROLES,
+        by is None or _role(by) in PUBLISH_ROLES,
         _("Only a leader or an administrator publishes an evaluation."),
     )
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
@@ -640,7 +627,7 @@ def run_publish(*, user, run: EvaluationRun) -> EvaluationRun:
         older.published_at = None
         older.save(update_fields=["published_at"])
     run.published_at = timezone.now()
-    run.published_by = user
+    run.published_by = by
     run.save(update_fields=["published_at", "published_by"])
     _notify_published(run)
     return run

@@ -238,7 +238,7 @@ def run_new(request):
         return redirect("evaluation:home")
     data = form.cleaned_data
     try:
-        job = services.run_enqueue(user=user, year=data["year"], scheme=data["scheme"] or None, note=data["note"])
+        job = services.run_enqueue(by=user, year=data["year"], scheme=data["scheme"] or None, note=data["note"])
     except (Refused, ValidationError) as refused:
         messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
         return redirect("evaluation:home")
@@ -261,7 +261,7 @@ def run_publish(request, pk: int):
     _deny_unless(user, PUBLISH_ROLES)
     run = _scoped_run(user, pk)
     try:
-        services.run_publish(user=user, run=run)
+        services.run_publish(by=user, run=run)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
@@ -622,7 +622,7 @@ def scheme_new(request):
         data = form.cleaned_data
         try:
             scheme = services.scheme_create(
-                user=user,
+                by=user,
                 name=data["name"],
                 title=data["title"],
                 brand=data["brand"],
@@ -675,7 +675,7 @@ def scheme_revise(request, pk: int):
         data = form.cleaned_data
         try:
             new = services.scheme_revise(
-                user=user,
+                by=user,
                 scheme=scheme,
                 definition=data["definition_dict"],
                 effective_from=data["effective_from"],
@@ -711,14 +711,14 @@ class _Register:
     def set(self, user, data):
         if self.model is Exemption:
             return services.exemption_set(
-                user=user,
+                by=user,
                 enterprise=data["enterprise"],
                 year=data["year"],
                 reason=data["reason"],
                 details=data["details"],
             )
         return services.veto_set(
-            user=user,
+            by=user,
             enterprise=data["enterprise"],
             year=data["year"],
             kind=data["kind"],
@@ -728,8 +728,8 @@ class _Register:
 
     def delete(self, user, obj):
         if self.model is Exemption:
-            return services.exemption_remove(user=user, exemption=obj)
-        return services.veto_remove(user=user, veto=obj)
+            return services.exemption_remove(by=user, exemption=obj)
+        return services.veto_remove(by=user, veto=obj)
 
 
 EXEMPTIONS = _Register(
