@@ -568,7 +568,7 @@ def run_evaluation(
             job=job,
         )
         _store(rows, run.pk, progress, 45, 99)
-        # Timing only (the audit record of the creation above holds everything else).
+        # Timing only: fields declared operational in apps.py (the creation's audit record holds everything else).
         run.finished_at = timezone.now()
         run.seconds = round(time.perf_counter() - started, 3)
         EvaluationRun.objects.filter(pk=run.pk).update(finished_at=run.finished_at, seconds=run.seconds)
