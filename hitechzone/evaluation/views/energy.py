@@ -36,12 +36,12 @@ from hitechzone.common.spreadsheets import XLSX_MIME, xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import paginate
 from hitechzone.enterprises.models import Industry
+from hitechzone.evaluation import energy, prices
+from hitechzone.evaluation.models import EnergyRanking, EnergyRankingEntry, EnergyYear, EvaluationRun, Klass, PriceTier
+from hitechzone.evaluation.roles import ADMIN, M4_ROLES, WHOLE_ZONE_ROLES
+from hitechzone.evaluation.roles import role as _role
 
-from . import energy, prices
-from .models import EnergyRanking, EnergyRankingEntry, EnergyYear, EvaluationRun, Klass, PriceTier
-from .roles import ADMIN, M4_ROLES, WHOLE_ZONE_ROLES
-from .roles import role as _role
-from .views import render_page
+from .menu import render_page
 
 ZONE_ROLES = WHOLE_ZONE_ROLES  # the whole ranking and the whole surcharge list
 ENTRIES_PER_PAGE = 50

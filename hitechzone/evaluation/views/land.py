@@ -30,12 +30,12 @@ from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.common.views import paginate
 from hitechzone.enterprises.models import Enterprise
+from hitechzone.evaluation import land
+from hitechzone.evaluation.models import ExitCase, ExitPolicy, RewardBasis
+from hitechzone.evaluation.roles import EDITORS, POLICY_ROLES
 from hitechzone.zone.models import Parcel
 
-from . import land
-from .models import ExitCase, ExitPolicy, RewardBasis
-from .roles import EDITORS, POLICY_ROLES
-from .views import render_page
+from .menu import render_page
 
 S = ExitCase.Status
 
