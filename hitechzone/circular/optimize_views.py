@@ -26,7 +26,8 @@ from hitechzone.enterprises.models import Enterprise
 
 from .forms import ScenarioUploadForm, ZoneScenarioForm
 from .models import Exchange, Material, OptimizationRun
-from .views import OPTIMISE_ROLES, chain_param, deny_unless, filters, fmt, render_page, years_of
+from .queries import years_of
+from .views import OPTIMISE_ROLES, chain_param, deny_unless, filters, fmt, render_page
 
 EPS = 1e-6
 

@@ -31,6 +31,7 @@ from hitechzone.common.rules import require
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 
 from .models import ZERO, CircularProject
+from .queries import projects as projects  # re-exported: the pages and tests read projects.projects(user)
 from .roles import WRITERS as WRITERS  # re-exported: the pages check it
 from .roles import role as _role
 
@@ -61,11 +62,6 @@ FIELDS = (
 
 def can_write(user) -> bool:
     return _role(user) in WRITERS
-
-
-def projects(user):
-    """The projects the user may see."""
-    return P.objects.for_user(user)
 
 
 # --- Checks -----------------------------------------------------------------------------------------------------

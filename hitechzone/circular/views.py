@@ -25,11 +25,10 @@ from hitechzone.common.views import deny_unless, module_nav, url_or_none
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.enterprises.models import IndustryChain
 
-from .models import Exchange, Flow, Material
+from .models import Flow, Material
+from .queries import chains, exchanges, flows, unmatched_byproducts, years_of
 from .roles import M5_ROLES, OPTIMISE_ROLES, STAFF_ROLES
 from .roles import role as role_of
-
-TOLERANCE = 1e-6  # tonnes: a by-product left over by less than this is matched
 
 # --- The module's menu ----------------------------------------------------------------------------------------------
 
@@ -78,13 +77,6 @@ def fmt(x, places: int | None = None) -> str:
     return "0" if text == "-0" else text
 
 
-def years_of(user) -> list[int]:
-    """The years for which the user sees flows or exchanges, newest first."""
-    years = set(Flow.objects.for_user(user).values_list("year", flat=True).distinct())
-    years |= set(Exchange.objects.for_user(user).values_list("year", flat=True).distinct())
-    return sorted(years, reverse=True)
-
-
 def year_param(request, years: list[int]) -> int:
     """The year asked for (``?year=``), else the newest year with data, else last year."""
     return year_from_query(request, years[0] if years else timezone.localdate().year - 1)
@@ -95,10 +87,6 @@ def chain_param(request) -> IndustryChain | None:
     return IndustryChain.objects.filter(pk=chain_id).first() if chain_id else None
 
 
-def chains() -> list[IndustryChain]:
-    return list(IndustryChain.objects.all())
-
-
 def filters(request, user) -> dict:
     """The year and chain filter of a page: ``{"year", "years", "chain", "chains"}``."""
     years = years_of(user)
@@ -106,56 +94,6 @@ def filters(request, user) -> dict:
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     return {"year": year, "years": years, "chain": chain_param(request), "chains": chains()}
-
-
-def exchanges(user, year: int, chain: IndustryChain | None = None):
-    """The year's exchanges the user sees; with a chain, those with an end on it (as ``balance`` does)."""
-    qs = Exchange.objects.for_user(user).filter(year=year).select_related("supplier", "receiver", "material")
-    if chain is not None:
-        qs = qs.filter(Q(supplier__chains=chain) | Q(receiver__chains=chain)).distinct()
-    return qs
-
-
-def flows(user, year: int, chain: IndustryChain | None = None):
-    """The year's flows the user sees; with a chain, those of its enterprises."""
-    qs = Flow.objects.for_user(user).filter(year=year)
-    if chain is not None:
-        qs = qs.filter(enterprise__chains=chain).distinct()
-    return qs
-
-
-def unmatched_byproducts(user, year: int, chain: IndustryChain | None = None) -> list[dict]:
-    """By-products (and wastes) of the year whose quantity is not all taken by existing exchanges:
-    ``{"enterprise", "material", "quantity_t", "exchanged_t", "left_t"}``, largest remainder first. Two queries."""
-    produced = (
-        flows(user, year, chain)
-        .filter(role__in=[Flow.Role.BYPRODUCT, Flow.Role.WASTE])
-        .select_related("enterprise", "material")
-    )
-    taken: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for row in (
-        Exchange.objects.for_user(user)
-        .filter(year=year)
-        .values("supplier_id", "material_id")
-        .annotate(t=Sum("quantity_t"))
-    ):
-        taken[(row["supplier_id"], row["material_id"])] += row["t"] or Decimal(0)
-    seen: dict[tuple[int, int], dict] = {}
-    for flow in produced:
-        key = (flow.enterprise_id, flow.material_id)
-        row = seen.setdefault(
-            key,
-            {"enterprise": flow.enterprise, "material": flow.material, "quantity_t": Decimal(0), "exchanged_t": None},
-        )
-        row["quantity_t"] += flow.quantity_t
-    rows = []
-    for key, row in seen.items():
-        row["exchanged_t"] = taken.get(key, Decimal(0))
-        row["left_t"] = row["quantity_t"] - row["exchanged_t"]
-        if row["left_t"] > TOLERANCE:
-            rows.append(row)
-    rows.sort(key=lambda r: (-r["left_t"], r["enterprise"].name, r["material"].code))
-    return rows
 
 
 # --- Overview -------------------------------------------------------------------------------------------------------
