@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.repeat):
         stages = Stages()
         t0 = time.perf_counter()
-        run = services.run_evaluation(user=None, year=args.year, note="bench/evaluation_end_to_end.py", progress=stages)
+        run = services.run_evaluation(by=None, year=args.year, note="bench/evaluation_end_to_end.py", progress=stages)
         total = time.perf_counter() - t0
         made.append(run.pk)
         read, compute, store = stages.split(total)

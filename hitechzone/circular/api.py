@@ -28,7 +28,6 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet, code_or_id_q, ids_q
 from hitechzone.enterprises.models import Enterprise, IndustryChain
 
@@ -36,11 +35,11 @@ from . import serializers as s
 from . import services
 from .chemistry import ATOMIC_WEIGHTS
 from .models import Exchange, Flow, Material, ResourceYear
+from .roles import DATA_WRITERS, M5_ROLES, effective_role
 
 #: Who reads M5's enterprise data (experts read none of it).
-READERS = (Role.ADMIN, Role.LEADER, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE)
+READERS = M5_ROLES
 #: Who may send writes to the enterprise data (the service decides for which enterprise).
-DATA_WRITERS = (Role.ADMIN, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE)
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -148,7 +147,7 @@ class ServiceDeleteMixin:
     instance_kw: str = ""
 
     def perform_destroy(self, instance):
-        getattr(services, self.delete_service)(user=self.request.user, **{self.instance_kw: instance})
+        getattr(services, self.delete_service)(by=self.request.user, **{self.instance_kw: instance})
 
 
 class MaterialViewSet(RefusalsAnswer400, ScopedModelViewSet):
@@ -203,7 +202,7 @@ class ResourceYearViewSet(ServiceDeleteMixin, RefusalsAnswer400, ScopedModelView
 
 
 def _reader(request) -> None:
-    if request.user.effective_role not in READERS:
+    if effective_role(request.user) not in READERS:
         raise PermissionDenied(_("Your role does not see the zone's material flows."))
 
 

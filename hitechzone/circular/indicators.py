@@ -44,13 +44,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.rules import require
 from hitechzone.enterprises.models import EnterpriseIndicator
 
 from .models import Exchange, Flow, ResourceYear
+from .roles import INDICATOR_READERS, effective_role
 
-READERS = frozenset({Role.ADMIN, Role.LEADER, Role.DEPARTMENT})
+READERS = INDICATOR_READERS
 WAN = Decimal(10_000)
 HUNDRED = 100.0
 ELEMENT_PREFIX = "recovery_"
@@ -59,12 +59,7 @@ RESIDUE_ROLES = (Flow.Role.BYPRODUCT, Flow.Role.WASTE, Flow.Role.EMISSION)
 
 def can_read(user) -> bool:
     """The zone's figures: administrators, leaders and department staff."""
-    return (
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.effective_role in READERS
-    )
+    return effective_role(user) in READERS
 
 
 def _float(value) -> float | None:

@@ -15,7 +15,8 @@ from django.http import JsonResponse
 from django.urls import path
 
 from .models import Material
-from .views import M5_ROLES, chains, deny_unless, exchanges, filters, fmt, render_page
+from .queries import chains, exchanges
+from .views import M5_ROLES, deny_unless, filters, fmt, render_page
 
 DEFAULT_ELEMENT = "Cl"
 SUPPLIER, MATERIAL, RECEIVER = 0, 1, 2

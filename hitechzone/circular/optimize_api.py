@@ -23,6 +23,7 @@ from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR
 
 from . import optimize
 from .models import OptimizationRun
+from .roles import OPTIMISE_ROLES
 
 RUN_STATUSES = [value for value, _label in OptimizationRun.Status.choices]
 
@@ -75,7 +76,7 @@ class ProblemsSerializer(serializers.Serializer):
 
 
 class OptimizeView(APIView):
-    write_roles = optimize.RUNNERS
+    write_roles = OPTIMISE_ROLES
 
     @extend_schema(
         request=OptimizeRequestSerializer,
@@ -93,7 +94,7 @@ class OptimizeView(APIView):
             scenario = optimize.scenario_from_zone(year=year, user=request.user, chain=data.get("chain"))
         name = data.get("name", "")
         try:
-            run = optimize.run_optimization(user=request.user, scenario=scenario, name=name, year=year)
+            run = optimize.run_optimization(by=request.user, scenario=scenario, name=name, year=year)
         except optimize.ScenarioError as exc:
             detail = _("The scenario is invalid.")
             return Response({"detail": detail, "problems": exc.problems}, status=status.HTTP_400_BAD_REQUEST)

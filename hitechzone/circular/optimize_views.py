@@ -26,7 +26,8 @@ from hitechzone.enterprises.models import Enterprise
 
 from .forms import ScenarioUploadForm, ZoneScenarioForm
 from .models import Exchange, Material, OptimizationRun
-from .views import OPTIMISE_ROLES, chain_param, deny_unless, filters, fmt, render_page, years_of
+from .queries import years_of
+from .views import OPTIMISE_ROLES, chain_param, deny_unless, filters, fmt, render_page
 
 EPS = 1e-6
 
@@ -66,7 +67,7 @@ def _store(request, *, scenario: dict, name: str, year: int | None):
     from . import optimize as optimiser
 
     try:
-        run = optimiser.run_optimization(user=request.user, scenario=scenario, name=name, year=year)
+        run = optimiser.run_optimization(by=request.user, scenario=scenario, name=name, year=year)
     except Refused as exc:
         messages.error(request, str(exc))
         return None

@@ -25,12 +25,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet, ids_q, inline_choice_field
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 
 from . import indicators, projects
 from .models import CircularProject
+from .roles import WRITERS
 
 P = CircularProject
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -216,7 +216,7 @@ class CircularProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
     listed (same filters)."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
-    write_roles = (Role.ADMIN, Role.DEPARTMENT)
+    write_roles = WRITERS
     queryset = P.objects.order_by("batch_year", "code")
     serializer_class = CircularProjectSerializer
     filterset_class = CircularProjectFilter
@@ -230,7 +230,7 @@ class CircularProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         body = CircularProjectWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        project = projects.project_create(user=request.user, **body.validated_data)
+        project = projects.project_create(by=request.user, **body.validated_data)
         return self._answer(project, status.HTTP_201_CREATED)
 
     @extend_schema(request=CircularProjectWriteSerializer, responses=CircularProjectSerializer)
@@ -238,7 +238,7 @@ class CircularProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
         project = self.get_object()
         body = CircularProjectWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        project = projects.project_update(user=request.user, project=project, **body.validated_data)
+        project = projects.project_update(by=request.user, project=project, **body.validated_data)
         return self._answer(project)
 
     def update(self, request, *args, **kwargs):  # PUT is not offered (http_method_names); PATCH only

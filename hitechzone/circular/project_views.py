@@ -218,10 +218,10 @@ def _form_page(request, project: P | None):
         try:
             fields = _fields(user, form)
             if project is None:
-                project = projects.project_create(user=user, **fields)
+                project = projects.project_create(by=user, **fields)
                 text = _("Project %(code)s recorded.")
             else:
-                project = projects.project_update(user=user, project=project, **fields)
+                project = projects.project_update(by=user, project=project, **fields)
                 text = _("Project %(code)s saved.")
         except Refused as refusal:
             form.add_error(None, str(refusal))

@@ -26,15 +26,16 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch projects.Refused
 from hitechzone.common.rules import require
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 
 from .models import ZERO, CircularProject
+from .queries import projects as projects  # re-exported: the pages and tests read projects.projects(user)
+from .roles import WRITERS as WRITERS  # re-exported: the pages check it
+from .roles import role as _role
 
 P = CircularProject
-WRITERS = frozenset({Role.ADMIN, Role.DEPARTMENT})
 MONEY_PLACES = Decimal("0.01")
 MONEY_LIMIT = Decimal(10) ** 12  # 14 digits, 2 places
 TONNE_PLACES = Decimal("0.001")
@@ -59,17 +60,8 @@ FIELDS = (
 )
 
 
-def _role(user) -> str:
-    return user.effective_role if user is not None and getattr(user, "is_authenticated", False) else ""
-
-
 def can_write(user) -> bool:
     return _role(user) in WRITERS
-
-
-def projects(user):
-    """The projects the user may see."""
-    return P.objects.for_user(user)
 
 
 # --- Checks -----------------------------------------------------------------------------------------------------
@@ -175,7 +167,7 @@ def _set(project: CircularProject, fields: dict) -> None:
 @transaction.atomic
 def project_create(
     *,
-    user,
+    by,
     code: str,
     name: str,
     owner: str,
@@ -187,7 +179,7 @@ def project_create(
 ) -> CircularProject:
     """Record a project; the other fields (central funds, savings, status, dates, grade, description) are optional
     (status: planned)."""
-    _require_writer(user)
+    _require_writer(by)
     project = P()
     _set(
         project,
@@ -208,9 +200,9 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, user, project: CircularProject, **fields) -> CircularProject:
+def project_update(*, by, project: CircularProject, **fields) -> CircularProject:
     """Change the fields given (any of :data:`FIELDS`); the project as changed must still keep every rule."""
-    _require_writer(user)
+    _require_writer(by)
     project = P.objects.select_for_update().get(pk=project.pk)
     _set(project, fields)
     if fields.get("owner") == P.Owner.GOVERNMENT and "enterprise" not in fields:

@@ -56,10 +56,10 @@ class ServiceSaveMixin:
     instance_kw: str = ""
 
     def create(self, validated_data):
-        return getattr(services, self.save_service)(user=_user(self), **validated_data)
+        return getattr(services, self.save_service)(by=_user(self), **validated_data)
 
     def update(self, instance, validated_data):
-        return getattr(services, self.save_service)(user=_user(self), **{self.instance_kw: instance}, **validated_data)
+        return getattr(services, self.save_service)(by=_user(self), **{self.instance_kw: instance}, **validated_data)
 
 
 # --- Materials ---------------------------------------------------------------------------------------------------

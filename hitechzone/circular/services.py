@@ -2,7 +2,7 @@
 
 Every function is keyword-only, runs in one transaction and is audited (the models are registered in
 ``apps.py``). An action the rules do not allow raises :class:`Refused` with a message for the user and writes
-nothing. ``user=None`` is the system (a management command, the demo): it may do all of it.
+nothing. ``by=None`` is the system (a management command, the demo): it may do all of it.
 
 Who writes:
 
@@ -28,7 +28,6 @@ Rules:
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -36,13 +35,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role
+from hitechzone.common.geo import EARTH_RADIUS_KM as EARTH_RADIUS_KM  # re-exported
+from hitechzone.common.geo import haversine_km as haversine_km  # re-exported: intake computes distances
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
+from hitechzone.enterprises.models import officer_serves
 
 from .models import Exchange, Flow, Material, ResourceYear
+from .roles import SUPPLIER_ROLES, WRITERS
+from .roles import role as _role
 
-#: The roles that write every M5 record.
-WRITERS = (Role.ADMIN, Role.DEPARTMENT)
+#: The roles that write every M5 record: ``roles.WRITERS``.
 #: The flow roles that may supply an exchange.
 SUPPLY_ROLES = (Flow.Role.PRODUCT, Flow.Role.BYPRODUCT, Flow.Role.WASTE)
 
@@ -70,14 +73,9 @@ RESOURCE_FIELDS = (
     "solid_waste_stored_t",
     "main_resources_t",
 )
-EARTH_RADIUS_KM = 6371.0088  # the mean Earth radius (IUGG)
 
 
 # --- Who ----------------------------------------------------------------------------------------------------------
-
-
-def _role(user) -> str:
-    return user.effective_role if user is not None else ""
 
 
 def is_writer(user) -> bool:
@@ -93,9 +91,7 @@ def may_write_for(user, enterprise_id: int | None) -> bool:
     if role == Role.ENTERPRISE:
         return enterprise_id is not None and user.enterprise_id == enterprise_id
     if role == Role.OFFICER:
-        from hitechzone.liaison.models import Assignment
-
-        return Assignment.objects.active().filter(officer=user, enterprise_id=enterprise_id).exists()
+        return officer_serves(user, enterprise_id)
     return False
 
 
@@ -127,13 +123,6 @@ def no_supply_message(*, supplier, year, material) -> str:
         "%(supplier)s has no flow of %(material)s in %(year)s as a product, by-product or waste: "
         "record that flow first."
     ) % {"supplier": supplier, "material": material, "year": year}
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two (latitude, longitude) points in degrees."""
-    lat1, lon1, lat2, lon2 = (math.radians(float(x)) for x in (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def enterprise_location(enterprise_id: int) -> tuple[float, float] | None:
@@ -207,10 +196,10 @@ def _refuse_orphans(flow: Flow) -> None:
 
 
 @transaction.atomic
-def material_save(*, user, material: Material | None = None, chains=None, **fields) -> Material:
+def material_save(*, by, material: Material | None = None, chains=None, **fields) -> Material:
     """Create a material (``material=None``) or change the given fields of one. ``chains``: industry chains (or
     None to leave them as they are)."""
-    _require(is_writer(user), _("Only administrators and department staff edit materials."))
+    _require(is_writer(by), _("Only administrators and department staff edit materials."))
     material = Material() if material is None else Material.objects.select_for_update().get(pk=material.pk)
     _apply(material, fields, MATERIAL_FIELDS)
     _require(bool(material.code), _("Give the material a code, e.g. “hcl”."))
@@ -230,7 +219,7 @@ def material_save(*, user, material: Material | None = None, chains=None, **fiel
 
 
 @transaction.atomic
-def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
+def flow_save(*, by, flow: Flow | None = None, **fields) -> Flow:
     """Create a flow (give enterprise, year, material, role, quantity_t; purity 1 and no process by default) or
     change the given fields of one."""
     before = None
@@ -238,7 +227,7 @@ def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
         flow = Flow()
     else:
         flow = Flow.objects.select_for_update().get(pk=flow.pk)
-        _require(may_write_for(user, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
+        _require(may_write_for(by, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
         before = Flow(pk=flow.pk, enterprise_id=flow.enterprise_id, year=flow.year, material_id=flow.material_id)
         before.role = flow.role
     _apply(flow, fields, FLOW_FIELDS)
@@ -246,7 +235,7 @@ def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
         flow.enterprise_id is not None and flow.material_id is not None,
         _("Give the flow's enterprise and material."),
     )
-    _require(may_write_for(user, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
+    _require(may_write_for(by, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
     _clean(flow, exclude=("enterprise", "material"))
     clash = (
         Flow.objects.filter(enterprise_id=flow.enterprise_id, year=flow.year, material_id=flow.material_id)
@@ -277,8 +266,8 @@ def flow_save(*, user, flow: Flow | None = None, **fields) -> Flow:
 
 
 @transaction.atomic
-def flow_delete(*, user, flow: Flow) -> None:
-    _require(may_write_for(user, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
+def flow_delete(*, by, flow: Flow) -> None:
+    _require(may_write_for(by, flow.enterprise_id), _("You may not edit the flows of this enterprise."))
     if flow.role in SUPPLY_ROLES:
         _refuse_orphans(flow)
     flow.delete()
@@ -290,11 +279,11 @@ def flow_delete(*, user, flow: Flow) -> None:
 def _may_write_exchange(user, exchange: Exchange) -> bool:
     if is_writer(user):
         return True
-    return _role(user) in (Role.ENTERPRISE, Role.OFFICER) and may_write_for(user, exchange.supplier_id)
+    return _role(user) in SUPPLIER_ROLES and may_write_for(user, exchange.supplier_id)
 
 
 @transaction.atomic
-def exchange_save(*, user, exchange: Exchange | None = None, **fields) -> Exchange:
+def exchange_save(*, by, exchange: Exchange | None = None, **fields) -> Exchange:
     """Create an exchange (year, supplier, receiver, material, quantity_t, mode; ``distance_km`` computed from
     the parcels when not given) or change the given fields of one."""
     denied = _(
@@ -305,13 +294,13 @@ def exchange_save(*, user, exchange: Exchange | None = None, **fields) -> Exchan
         exchange = Exchange()
     else:
         exchange = Exchange.objects.select_for_update().get(pk=exchange.pk)
-        _require(_may_write_exchange(user, exchange), denied)
+        _require(_may_write_exchange(by, exchange), denied)
     _apply(exchange, fields, EXCHANGE_FIELDS)
     _require(
         None not in (exchange.supplier_id, exchange.receiver_id, exchange.material_id),
         _("Give the exchange's supplier, receiver and material."),
     )
-    _require(_may_write_exchange(user, exchange), denied)
+    _require(_may_write_exchange(by, exchange), denied)
     _require(exchange.supplier_id != exchange.receiver_id, _("The supplier and the receiver must be different."))
     if exchange.distance_km is None:
         a, b = enterprise_location(exchange.supplier_id), enterprise_location(exchange.receiver_id)
@@ -350,9 +339,9 @@ def exchange_save(*, user, exchange: Exchange | None = None, **fields) -> Exchan
 
 
 @transaction.atomic
-def exchange_delete(*, user, exchange: Exchange) -> None:
+def exchange_delete(*, by, exchange: Exchange) -> None:
     _require(
-        _may_write_exchange(user, exchange),
+        _may_write_exchange(by, exchange),
         _(
             "You may not edit the exchanges of this enterprise: its own users, its officer, department staff "
             "and administrators do."
@@ -365,17 +354,17 @@ def exchange_delete(*, user, exchange: Exchange) -> None:
 
 
 @transaction.atomic
-def resource_year_save(*, user, resource_year: ResourceYear | None = None, **fields) -> ResourceYear:
+def resource_year_save(*, by, resource_year: ResourceYear | None = None, **fields) -> ResourceYear:
     """Create an enterprise's resource figures of a year (blank figures: not known) or change the given fields."""
     denied = _("You may not edit the resource data of this enterprise.")
     if resource_year is None:
         resource_year = ResourceYear()
     else:
         resource_year = ResourceYear.objects.select_for_update().get(pk=resource_year.pk)
-        _require(may_write_for(user, resource_year.enterprise_id), denied)
+        _require(may_write_for(by, resource_year.enterprise_id), denied)
     _apply(resource_year, fields, RESOURCE_FIELDS)
     _require(resource_year.enterprise_id is not None, _("Give the enterprise."))
-    _require(may_write_for(user, resource_year.enterprise_id), denied)
+    _require(may_write_for(by, resource_year.enterprise_id), denied)
     _clean(resource_year, exclude=("enterprise",))
     clash = (
         ResourceYear.objects.filter(enterprise_id=resource_year.enterprise_id, year=resource_year.year)
@@ -392,8 +381,8 @@ def resource_year_save(*, user, resource_year: ResourceYear | None = None, **fie
 
 
 @transaction.atomic
-def resource_year_delete(*, user, resource_year: ResourceYear) -> None:
+def resource_year_delete(*, by, resource_year: ResourceYear) -> None:
     _require(
-        may_write_for(user, resource_year.enterprise_id), _("You may not edit the resource data of this enterprise.")
+        may_write_for(by, resource_year.enterprise_id), _("You may not edit the resource data of this enterprise.")
     )
     resource_year.delete()

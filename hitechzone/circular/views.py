@@ -20,18 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from hitechzone.accounts.models import Role
+from hitechzone.common.params import year_from_query
 from hitechzone.common.views import deny_unless, module_nav, url_or_none
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.enterprises.models import IndustryChain
 
-from .models import Exchange, Flow, Material
-
-ADMIN, LEADER, DEPT, OFFICER, ENTERPRISE = Role.ADMIN, Role.LEADER, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE
-M5_ROLES = frozenset({ADMIN, LEADER, DEPT, OFFICER, ENTERPRISE})  # experts have nothing in M5
-STAFF_ROLES = frozenset({ADMIN, LEADER, DEPT})  # the zone's view: every enterprise
-OPTIMISE_ROLES = frozenset({ADMIN, LEADER, DEPT, OFFICER})
-TOLERANCE = 1e-6  # tonnes: a by-product left over by less than this is matched
+from .models import Flow, Material
+from .queries import chains, exchanges, flows, unmatched_byproducts, years_of
+from .roles import M5_ROLES, OPTIMISE_ROLES, STAFF_ROLES
+from .roles import role as role_of
 
 # --- The module's menu ----------------------------------------------------------------------------------------------
 
@@ -61,10 +58,6 @@ def render_page(request, template: str, context: dict, status: int = 200):
 # --- Helpers shared by the module's pages ---------------------------------------------------------------------------
 
 
-def role_of(user) -> str:
-    return user.effective_role
-
-
 def fmt(x, places: int | None = None) -> str:
     """A figure for reading: about four significant digits, "—" when missing."""
     if x is None:
@@ -84,28 +77,14 @@ def fmt(x, places: int | None = None) -> str:
     return "0" if text == "-0" else text
 
 
-def years_of(user) -> list[int]:
-    """The years for which the user sees flows or exchanges, newest first."""
-    years = set(Flow.objects.for_user(user).values_list("year", flat=True).distinct())
-    years |= set(Exchange.objects.for_user(user).values_list("year", flat=True).distinct())
-    return sorted(years, reverse=True)
-
-
 def year_param(request, years: list[int]) -> int:
     """The year asked for (``?year=``), else the newest year with data, else last year."""
-    year = _int_param(request, "year")
-    if year and 2000 <= year <= timezone.localdate().year + 1:
-        return year
-    return years[0] if years else timezone.localdate().year - 1
+    return year_from_query(request, years[0] if years else timezone.localdate().year - 1)
 
 
 def chain_param(request) -> IndustryChain | None:
     chain_id = _int_param(request, "chain")
     return IndustryChain.objects.filter(pk=chain_id).first() if chain_id else None
-
-
-def chains() -> list[IndustryChain]:
-    return list(IndustryChain.objects.all())
 
 
 def filters(request, user) -> dict:
@@ -115,56 +94,6 @@ def filters(request, user) -> dict:
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     return {"year": year, "years": years, "chain": chain_param(request), "chains": chains()}
-
-
-def exchanges(user, year: int, chain: IndustryChain | None = None):
-    """The year's exchanges the user sees; with a chain, those with an end on it (as ``balance`` does)."""
-    qs = Exchange.objects.for_user(user).filter(year=year).select_related("supplier", "receiver", "material")
-    if chain is not None:
-        qs = qs.filter(Q(supplier__chains=chain) | Q(receiver__chains=chain)).distinct()
-    return qs
-
-
-def flows(user, year: int, chain: IndustryChain | None = None):
-    """The year's flows the user sees; with a chain, those of its enterprises."""
-    qs = Flow.objects.for_user(user).filter(year=year)
-    if chain is not None:
-        qs = qs.filter(enterprise__chains=chain).distinct()
-    return qs
-
-
-def unmatched_byproducts(user, year: int, chain: IndustryChain | None = None) -> list[dict]:
-    """By-products (and wastes) of the year whose quantity is not all taken by existing exchanges:
-    ``{"enterprise", "material", "quantity_t", "exchanged_t", "left_t"}``, largest remainder first. Two queries."""
-    produced = (
-        flows(user, year, chain)
-        .filter(role__in=[Flow.Role.BYPRODUCT, Flow.Role.WASTE])
-        .select_related("enterprise", "material")
-    )
-    taken: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for row in (
-        Exchange.objects.for_user(user)
-        .filter(year=year)
-        .values("supplier_id", "material_id")
-        .annotate(t=Sum("quantity_t"))
-    ):
-        taken[(row["supplier_id"], row["material_id"])] += row["t"] or Decimal(0)
-    seen: dict[tuple[int, int], dict] = {}
-    for flow in produced:
-        key = (flow.enterprise_id, flow.material_id)
-        row = seen.setdefault(
-            key,
-            {"enterprise": flow.enterprise, "material": flow.material, "quantity_t": Decimal(0), "exchanged_t": None},
-        )
-        row["quantity_t"] += flow.quantity_t
-    rows = []
-    for key, row in seen.items():
-        row["exchanged_t"] = taken.get(key, Decimal(0))
-        row["left_t"] = row["quantity_t"] - row["exchanged_t"]
-        if row["left_t"] > TOLERANCE:
-            rows.append(row)
-    rows.sort(key=lambda r: (-r["left_t"], r["enterprise"].name, r["material"].code))
-    return rows
 
 
 # --- Overview -------------------------------------------------------------------------------------------------------

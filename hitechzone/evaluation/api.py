@@ -28,7 +28,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.api import (
     MAX_ID,
     Pagination,
@@ -42,8 +41,9 @@ from hitechzone.zone.models import Brand
 from . import queries, services
 from . import serializers as s
 from .models import EvaluationResult, EvaluationRun, Exemption, Group, Klass, Scheme, SchemeVersion, Veto
+from .roles import EDITORS, PUBLISH_ROLES
 
-PUBLISHERS = (Role.ADMIN, Role.LEADER)
+PUBLISHERS = PUBLISH_ROLES
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -90,7 +90,7 @@ class SchemeViewSet(Answers400, ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         body = s.EvaluationSchemeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        scheme = services.scheme_create(user=request.user, **body.validated_data)
+        scheme = services.scheme_create(by=request.user, **body.validated_data)
         fresh = self.get_queryset().get(pk=scheme.pk)
         return Response(s.EvaluationSchemeDetailSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
@@ -104,7 +104,7 @@ class SchemeViewSet(Answers400, ScopedModelViewSet):
         scheme = self.get_object()
         body = s.EvaluationSchemeReviseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        version = services.scheme_revise(user=request.user, scheme=scheme, **body.validated_data)
+        version = services.scheme_revise(by=request.user, scheme=scheme, **body.validated_data)
         fresh = SchemeVersion.objects.select_related("scheme", "created_by").get(pk=version.pk)
         return Response(s.EvaluationSchemeVersionSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
@@ -137,7 +137,7 @@ class RunViewSet(Answers400, ScopedModelViewSet):
     """
 
     http_method_names = ["get", "post", "head", "options"]
-    write_roles = (Role.ADMIN,)  # runs; publishing: PUBLISHERS
+    write_roles = EDITORS  # runs; publishing: PUBLISHERS
     queryset = EvaluationRun.objects.order_by("-year", "-created_at", "-id")
     serializer_class = s.EvaluationRunSerializer
     filterset_class = RunFilter
@@ -158,7 +158,7 @@ class RunViewSet(Answers400, ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         body = s.EvaluationRunCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        run = services.run_evaluation(user=request.user, **body.validated_data)
+        run = services.run_evaluation(by=request.user, **body.validated_data)
         return self._answer(run, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -168,7 +168,7 @@ class RunViewSet(Answers400, ScopedModelViewSet):
     )
     @action(detail=True, methods=["post"], write_roles=PUBLISHERS)
     def publish(self, request, pk=None):
-        run = services.run_publish(user=request.user, run=self.get_object())
+        run = services.run_publish(by=request.user, run=self.get_object())
         return self._answer(run)
 
 
@@ -305,12 +305,12 @@ class ExemptionViewSet(Answers400, ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         body = s.EvaluationExemptionCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        exemption = services.exemption_set(user=request.user, **body.validated_data)
+        exemption = services.exemption_set(by=request.user, **body.validated_data)
         fresh = self.get_queryset().get(pk=exemption.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        services.exemption_remove(user=request.user, exemption=self.get_object())
+        services.exemption_remove(by=request.user, exemption=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -328,12 +328,12 @@ class VetoViewSet(Answers400, ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         body = s.EvaluationVetoCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        veto = services.veto_set(user=request.user, **body.validated_data)
+        veto = services.veto_set(by=request.user, **body.validated_data)
         fresh = self.get_queryset().get(pk=veto.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        services.veto_remove(user=request.user, veto=self.get_object())
+        services.veto_remove(by=request.user, veto=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -30,7 +30,15 @@ class EvaluationConfig(AppConfig):
         audit.register(models.SchemeVersion, enterprise=nobody)
         audit.register(models.Exemption)
         audit.register(models.Veto)
-        audit.register(models.EvaluationRun, enterprise=nobody)
+        # The run's creation is its audit record; its timing, written after the results are stored, is bookkeeping.
+        audit.register(
+            models.EvaluationRun,
+            enterprise=nobody,
+            operational={
+                "finished_at": "when the run finished storing its results: a timing, set once by the run itself",
+                "seconds": "how long the run took: a timing, set once by the run itself",
+            },
+        )
         audit.register(models.EnergyYear, enterprise=nobody)
         audit.register(models.EnergyUse)
         audit.register(models.EnergyRanking, enterprise=nobody)

@@ -41,11 +41,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.rules import require
 from hitechzone.enterprises.models import EnterpriseIndicator
 
 from .models import EnergyRanking, EnergyRankingEntry, EnergyUse, EnergyYear
+from .roles import EDITORS, effective_role
 
 Progress = Callable[[int, str], None]
 
@@ -173,7 +173,7 @@ def rankings_up_to(year: int) -> int:
 
 
 def _is_admin(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.effective_role == Role.ADMIN
+    return effective_role(user) in EDITORS
 
 
 # --- Settings of a year ----------------------------------------------------------------------------------------
@@ -181,12 +181,12 @@ def _is_admin(user) -> bool:
 
 @transaction.atomic
 def energy_year_set(
-    *, user, year: int, electricity_basis: str, equal_value_kgce_per_kwh: Decimal | None = None
+    *, by, year: int, electricity_basis: str, equal_value_kgce_per_kwh: Decimal | None = None
 ) -> EnergyYear:
     """Set how a year's electricity is converted (administrators). The equal-value basis needs its factor."""
     from django.core.exceptions import ValidationError
 
-    require(_is_admin(user), _("Only administrators set the energy conversion of a year."))
+    require(_is_admin(by), _("Only administrators set the energy conversion of a year."))
     require(
         electricity_basis in EnergyYear.Basis.values,
         _("Choose the calorific or the equal-value basis."),
@@ -205,9 +205,9 @@ def energy_year_set(
 
 
 @transaction.atomic
-def energy_year_remove(*, user, setting: EnergyYear) -> None:
+def energy_year_remove(*, by, setting: EnergyYear) -> None:
     """Remove a year's setting: the year goes back to the calorific basis (administrators)."""
-    require(_is_admin(user), _("Only administrators set the energy conversion of a year."))
+    require(_is_admin(by), _("Only administrators set the energy conversion of a year."))
     setting.delete()
 
 
@@ -243,10 +243,10 @@ def fuel_energy(year: int, *, electricity_kgce_per_kwh: Decimal) -> dict[int, De
     return totals
 
 
-def rank_energy(*, user, year: int, progress: Progress | None = None) -> EnergyRanking:
+def rank_energy(*, by, year: int, progress: Progress | None = None) -> EnergyRanking:
     """Rank the year (administrators): replaces the year's entries, in one transaction; see the module text."""
     progress = progress or _no_progress
-    require(_is_admin(user), _("Only administrators run the energy ranking."))
+    require(_is_admin(by), _("Only administrators run the energy ranking."))
     basis, factor = electricity_factor(year)
     progress(5, _("Converting the fuels"))
     from_fuels = fuel_energy(year, electricity_kgce_per_kwh=factor)
@@ -279,7 +279,7 @@ def rank_energy(*, user, year: int, progress: Progress | None = None) -> EnergyR
         ranking.electricity_basis = basis
         ranking.electricity_kgce_per_kwh = factor
         ranking.ranked = len(ranked)
-        ranking.created_by = user
+        ranking.created_by = by
         ranking.save()  # audited (signals)
         EnergyRankingEntry.objects.filter(ranking=ranking).delete()
         progress(65, _("Writing the entries"))

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from hitechzone.common.api import Pagination, RefusalsAnswer400, ScopedModelViewSet, ScopedViewSetMixin, ids_q
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
+from hitechzone.common.params import api_year
 
 from . import energy, prices
 from .models import EnergyRanking, EnergyRankingEntry, Klass, PriceTier
@@ -172,17 +173,6 @@ class SurchargesSerializer(serializers.Serializer):
 # --- Views -----------------------------------------------------------------------------------------------------
 
 
-def _year_param(request) -> int:
-    raw = (request.query_params.get("year") or "").strip()
-    if not raw:
-        return timezone.localdate().year - 1
-    if raw.isascii() and raw.isdecimal() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-        return int(raw)
-    raise serializers.ValidationError(
-        {"year": [_("Give a year from %(first)s to %(last)s, e.g. 2025.") % {"first": MIN_YEAR, "last": MAX_YEAR}]}
-    )
-
-
 class RankingFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter()
 
@@ -231,7 +221,7 @@ class EnergyRankingViewSet(
     def create(self, request, *args, **kwargs):
         body = RankRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ranking = energy.rank_energy(user=request.user, year=body.validated_data["year"])
+        ranking = energy.rank_energy(by=request.user, year=body.validated_data["year"])
         fresh = self.get_queryset().get(pk=ranking.pk)
         data = EnergyRankingDetailSerializer(fresh, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -286,16 +276,16 @@ class PriceTierViewSet(RefusalsAnswer400, ScopedModelViewSet):
     filterset_class = TierFilter
 
     def perform_create(self, serializer):
-        serializer.instance = prices.tier_save(user=self.request.user, **serializer.validated_data)
+        serializer.instance = prices.tier_save(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         tier = serializer.instance
         fields = {f: getattr(tier, f) for f in prices.TIER_FIELDS}
         fields.update(serializer.validated_data)
-        serializer.instance = prices.tier_save(user=self.request.user, tier=tier, **fields)
+        serializer.instance = prices.tier_save(by=self.request.user, tier=tier, **fields)
 
     def perform_destroy(self, instance):
-        prices.tier_delete(user=self.request.user, tier=instance)
+        prices.tier_delete(by=self.request.user, tier=instance)
 
     @extend_schema(
         summary=_("Add the demo policy's tiers that a year lacks."),
@@ -306,7 +296,7 @@ class PriceTierViewSet(RefusalsAnswer400, ScopedModelViewSet):
     def defaults(self, request):
         body = YearSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        prices.tiers_load_defaults(user=request.user, year=body.validated_data["year"])
+        prices.tiers_load_defaults(by=request.user, year=body.validated_data["year"])
         tiers = self.get_queryset().filter(year=body.validated_data["year"])
         return Response(PriceTierSerializer(tiers, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -324,7 +314,7 @@ class SurchargesView(RefusalsAnswer400, APIView):
     def get(self, request):
         if not prices.can_read(request.user):
             raise PermissionDenied(_("Only administrators and leaders see the surcharges."))
-        year = _year_param(request)
+        year = api_year(request, timezone.localdate().year - 1, first=MIN_YEAR, last=MAX_YEAR)
         rows = prices.surcharges(year=year, user=request.user)
         data = {
             "year": year,

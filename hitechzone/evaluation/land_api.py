@@ -19,7 +19,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.api import (
     CodeOrIdRelatedField,
     RefusalsAnswer400,
@@ -33,8 +32,9 @@ from hitechzone.zone.models import Parcel
 
 from . import land
 from .models import EvaluationResult, ExitCase, ExitPolicy, RewardBasis
+from .roles import EXIT_MANAGERS
 
-MANAGERS = (Role.ADMIN, Role.LEADER)
+MANAGERS = EXIT_MANAGERS
 S = ExitCase.Status
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 RATE = {"max_digits": 10, "decimal_places": 4, "min_value": 0}
@@ -251,7 +251,7 @@ class ExitCaseViewSet(RefusalsAnswer400, ScopedModelViewSet):
     )
     def create(self, request, *args, **kwargs):
         data = self._body(request, ExitCaseOpenSerializer)
-        case = land.case_open(user=request.user, **data)
+        case = land.case_open(by=request.user, **data)
         return self._answer(case, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -262,7 +262,7 @@ class ExitCaseViewSet(RefusalsAnswer400, ScopedModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         case = self.get_object()
         data = self._body(request, ExitCaseUpdateSerializer, partial=True)
-        case = land.case_update(user=request.user, case=case, **data)
+        case = land.case_update(by=request.user, case=case, **data)
         return self._answer(case)
 
     def update(self, request, *args, **kwargs):  # PUT is not offered (http_method_names); PATCH only
@@ -278,7 +278,7 @@ class ExitCaseViewSet(RefusalsAnswer400, ScopedModelViewSet):
         case = self.get_object()
         data = dict(self._body(request, ExitCaseAdvanceSerializer))
         to, on, note = data.pop("to"), data.pop("on", None), data.pop("note", "")
-        case = land.case_advance(user=request.user, case=case, to=to, on=on, note=note, **data)
+        case = land.case_advance(by=request.user, case=case, to=to, on=on, note=note, **data)
         return self._answer(case)
 
     @extend_schema(
@@ -290,7 +290,7 @@ class ExitCaseViewSet(RefusalsAnswer400, ScopedModelViewSet):
     def cancel(self, request, pk=None):
         case = self.get_object()
         data = self._body(request, ExitCaseCancelSerializer)
-        case = land.case_cancel(user=request.user, case=case, **data)
+        case = land.case_cancel(by=request.user, case=case, **data)
         return self._answer(case)
 
 
@@ -315,7 +315,7 @@ class ExitPolicyViewSet(RefusalsAnswer400, ScopedModelViewSet):
         year = body.validated_data["year"]
         if ExitPolicy.objects.filter(year=year).exists():
             raise Refused(_("%(year)d already has a reward policy: change it instead.") % {"year": year})
-        policy = land.policy_set(user=request.user, **body.validated_data)
+        policy = land.policy_set(by=request.user, **body.validated_data)
         return Response(ExitPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -324,14 +324,14 @@ class ExitPolicyViewSet(RefusalsAnswer400, ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         data = {"reward_basis": policy.reward_basis, "reward_rate": policy.reward_rate, **body.validated_data}
         data.pop("year", None)
-        policy = land.policy_set(user=request.user, year=policy.year, **data)
+        policy = land.policy_set(by=request.user, year=policy.year, **data)
         return Response(ExitPolicySerializer(policy).data)
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
-        land.policy_delete(user=self.request.user, policy=instance)
+        land.policy_delete(by=self.request.user, policy=instance)
 
 
 # --- The candidates -----------------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator
 
 from .energy import rankings_up_to
 from .models import EvaluationResult, EvaluationRun, Klass, PriceTier
+from .roles import OWN_ROLES, WHOLE_ZONE_ROLES
+from .roles import role as _role
 
 RANKINGS_NEEDED = 3
 TEN_THOUSAND = Decimal(10_000)
@@ -45,20 +47,14 @@ DEFAULT_TIERS = (
     (Klass.D, 1, Decimal("0.30"), Decimal("1.0")),
     (Klass.D, 3, Decimal("0.40"), Decimal("1.0")),
 )
-READ_ROLES = frozenset({Role.ADMIN, Role.LEADER})  # the whole list
-OWN_ROLES = frozenset({Role.OFFICER, Role.ENTERPRISE})  # their enterprises' rows
+READ_ROLES = WHOLE_ZONE_ROLES  # the whole list
+# OWN_ROLES (officers, enterprises): their enterprises' rows
 COMPANIES = ("electricity", "water")
 
 
 def effective(year: int) -> bool:
     """Whether the surcharges of ``year`` are billed: the zone has had three energy rankings up to that year."""
     return rankings_up_to(year) >= RANKINGS_NEEDED
-
-
-def _role(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ""
-    return user.effective_role
 
 
 def can_read(user) -> bool:
@@ -78,7 +74,7 @@ TIER_FIELDS = ("year", "klass", "min_years_in_class", "electricity_yuan_per_kwh"
 @transaction.atomic
 def tier_save(
     *,
-    user,
+    by,
     year: int,
     klass: str,
     electricity_yuan_per_kwh: Decimal,
@@ -87,7 +83,7 @@ def tier_save(
     tier: PriceTier | None = None,
 ) -> PriceTier:
     """Add a tier, or change ``tier`` (administrators). One tier per year, class and consecutive years."""
-    _require_admin(user)
+    _require_admin(by)
     tier = tier or PriceTier()
     tier.year, tier.klass, tier.min_years_in_class = year, klass, min_years_in_class
     tier.electricity_yuan_per_kwh, tier.water_yuan_per_t = electricity_yuan_per_kwh, water_yuan_per_t
@@ -112,23 +108,23 @@ def tier_save(
 
 
 @transaction.atomic
-def tier_delete(*, user, tier: PriceTier) -> None:
-    _require_admin(user)
+def tier_delete(*, by, tier: PriceTier) -> None:
+    _require_admin(by)
     tier.delete()
 
 
 @transaction.atomic
-def tiers_load_defaults(*, user, year: int) -> list[PriceTier]:
+def tiers_load_defaults(*, by, year: int) -> list[PriceTier]:
     """Add the demo policy's tiers that the year lacks (C +0.10, D +0.30, D third year running +0.40 元/kWh;
     water C +0.5, D +1.0 元/t); tiers already there are kept as they are. Returns the tiers added."""
-    _require_admin(user)
+    _require_admin(by)
     have = set(PriceTier.objects.filter(year=year).values_list("klass", "min_years_in_class"))
     added = []
     for klass, years, kwh, water in DEFAULT_TIERS:
         if (klass, years) not in have:
             added.append(
                 tier_save(
-                    user=user,
+                    by=by,
                     year=year,
                     klass=klass,
                     min_years_in_class=years,

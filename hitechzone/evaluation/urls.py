@@ -1,6 +1,7 @@
-"""M4 pages: the evaluation (``views``), energy ranking and prices (``energy_views``), land exit (``land_views``)."""
+"""M4 pages: the evaluation (``views``), energy ranking and prices (``views.energy``), land exit (``views.land``)."""
 
-from . import energy_views, land_views, views
+from .views import energy, land
+from .views import urlpatterns as evaluation_urlpatterns
 
 app_name = "evaluation"
-urlpatterns = [*views.urlpatterns, *energy_views.urlpatterns, *land_views.urlpatterns]
+urlpatterns = [*evaluation_urlpatterns, *energy.urlpatterns, *land.urlpatterns]

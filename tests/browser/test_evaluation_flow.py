@@ -30,7 +30,7 @@ def default_scheme():
 
     if not Scheme.objects.filter(name="default").exists():
         services.scheme_create(
-            user=None,
+            by=None,
             name="default",
             title="亩均效益综合评价（默认）",
             definition=schemes.DEFAULT_DEFINITION,

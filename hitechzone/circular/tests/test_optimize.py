@@ -249,7 +249,7 @@ def test_large_integral_problems_go_to_the_min_cost_flow_with_the_same_optimum(m
         ]
     )
     assert solve(data)["solver"] == "highs-lp"
-    monkeypatch.setattr(optimize, "BIG", 1)  # the threshold in arcs, lowered for a small instance
+    monkeypatch.setattr(optimize.solver, "BIG", 1)  # the threshold in arcs, lowered for a small instance
     result = solve(data)
     assert result["solver"] == "ortools-min-cost-flow"
     assert flows(result) == {("s1", "d1"): 4.0, ("s1", "d2"): 6.0}
@@ -267,7 +267,7 @@ def test_the_min_cost_flow_takes_kilograms_and_fen_exactly(monkeypatch):
     )
     data["supplies"][0]["quantity_t"] = 10.5
     lp = solve(data)
-    monkeypatch.setattr(optimize, "BIG", 1)
+    monkeypatch.setattr(optimize.solver, "BIG", 1)
     flow = solve(data)
     assert (lp["solver"], flow["solver"]) == ("highs-lp", "ortools-min-cost-flow")
     assert flows(flow) == flows(lp) == {("s1", "d1"): 4.125, ("s1", "d2"): 6.375}

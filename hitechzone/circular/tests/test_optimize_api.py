@@ -68,8 +68,8 @@ def test_enterprises_and_experts_do_not_run_the_optimiser(zone, api_as, persona)
 
 
 def test_an_officer_sees_their_own_runs_and_the_zones_staff_all(zone, api_as):
-    mine = run_optimization(user=zone.users.officer_a, scenario=SCENARIO, name="mine")
-    theirs = run_optimization(user=zone.users.officer_b, scenario=SCENARIO, name="theirs")
+    mine = run_optimization(by=zone.users.officer_a, scenario=SCENARIO, name="mine")
+    theirs = run_optimization(by=zone.users.officer_b, scenario=SCENARIO, name="theirs")
     ids = {r["id"] for r in api_as(zone.users.officer_a).get(LIST).json()["results"]}
     assert ids == {mine.pk}
     assert api_as(zone.users.officer_a).get(f"{LIST}{theirs.pk}/").status_code == 404
@@ -83,8 +83,8 @@ def test_an_officer_sees_their_own_runs_and_the_zones_staff_all(zone, api_as):
 
 
 def test_the_list_filters_by_year(zone, api_as):
-    run_optimization(user=zone.users.admin, scenario=SCENARIO, year=YEAR)
-    run_optimization(user=zone.users.admin, scenario=SCENARIO)
+    run_optimization(by=zone.users.admin, scenario=SCENARIO, year=YEAR)
+    run_optimization(by=zone.users.admin, scenario=SCENARIO)
     client = api_as(zone.users.admin)
     assert len(client.get(LIST, {"year": YEAR}).json()["results"]) == 1
     assert client.get(LIST, {"year": "x"}).json()["results"] == []
@@ -92,11 +92,11 @@ def test_the_list_filters_by_year(zone, api_as):
 
 def test_the_list_costs_the_same_queries_for_more_runs(zone, api_as):
     client = api_as(zone.users.admin)
-    run_optimization(user=zone.users.admin, scenario=SCENARIO)
+    run_optimization(by=zone.users.admin, scenario=SCENARIO)
     with CaptureQueriesContext(connection) as one:
         client.get(LIST)
     for user in (zone.users.leader, zone.users.dept_a, zone.users.officer_a):
-        run_optimization(user=user, scenario=SCENARIO)
+        run_optimization(by=user, scenario=SCENARIO)
     with CaptureQueriesContext(connection) as four:
         assert len(client.get(LIST).json()["results"]) == 4
     assert len(four) == len(one)
@@ -106,5 +106,5 @@ def test_run_optimization_refuses_an_enterprise(zone):
     from hitechzone.common.rules import Refused
 
     with pytest.raises(Refused):
-        run_optimization(user=zone.users.ent_a, scenario=SCENARIO)
+        run_optimization(by=zone.users.ent_a, scenario=SCENARIO)
     assert not OptimizationRun.objects.exists()

@@ -27,7 +27,7 @@ def three(zone):
             "name": "项目",
             **fields,
         }
-        return projects.project_create(user=admin, **data)
+        return projects.project_create(by=admin, **data)
 
     gov = new(
         code="G-1",
@@ -182,7 +182,7 @@ def test_the_list_costs_the_same_queries_for_more_rows(three, zone, api_as, djan
         assert len(client.get(URL).json()["results"]) == 3
     for n in range(10):
         projects.project_create(
-            user=zone.users.admin,
+            by=zone.users.admin,
             code=f"M-{n}",
             name="项目",
             owner="enterprise",

@@ -27,7 +27,7 @@ def _new(user, **fields):
         "total_investment_wan_yuan": D(2000),
         **fields,
     }
-    return projects.project_create(user=user, **data)
+    return projects.project_create(by=user, **data)
 
 
 @pytest.fixture
@@ -130,16 +130,16 @@ def test_a_project_number_is_unique(zone):
 
 def test_an_update_keeps_the_rules_of_the_whole_project(three, zone):
     gov, a, b = three
-    b = projects.project_update(user=zone.users.dept_a, project=b, status=P.Status.BUILDING, description=" 在建 ")
+    b = projects.project_update(by=zone.users.dept_a, project=b, status=P.Status.BUILDING, description=" 在建 ")
     assert (b.status, b.description) == (P.Status.BUILDING, "在建")
     with pytest.raises(Refused, match="paid cannot exceed"):
-        projects.project_update(user=zone.users.admin, project=gov, central_funds_approved_wan_yuan=D(100))
+        projects.project_update(by=zone.users.admin, project=gov, central_funds_approved_wan_yuan=D(100))
     with pytest.raises(Refused, match="has an acceptance grade"):
-        projects.project_update(user=zone.users.admin, project=a, grade="")
+        projects.project_update(by=zone.users.admin, project=a, grade="")
     gov.refresh_from_db()
     assert gov.central_funds_approved_wan_yuan == D(500)
     # Turning an enterprise project into a government one drops its enterprise.
-    b = projects.project_update(user=zone.users.admin, project=b, owner=P.Owner.GOVERNMENT)
+    b = projects.project_update(by=zone.users.admin, project=b, owner=P.Owner.GOVERNMENT)
     assert b.enterprise_id is None
 
 

@@ -19,7 +19,7 @@ YEAR = 2025
 
 def test_department_staff_create_a_material_with_a_hydrate_formula_and_it_is_audited(zone):
     m = services.material_save(
-        user=zone.users.dept_a,
+        by=zone.users.dept_a,
         code="fluorogypsum",
         name="氟石膏",
         formula="CaSO4·2H2O",
@@ -41,7 +41,7 @@ def test_an_invalid_formula_is_refused_with_the_parsers_message_and_nothing_is_w
     with pytest.raises(FormulaError) as parser:
         parse_formula("CHClXx2")
     with pytest.raises(Refused) as refused:
-        services.material_save(user=zone.users.admin, code="bad", name="坏的", formula="CHClXx2")
+        services.material_save(by=zone.users.admin, code="bad", name="坏的", formula="CHClXx2")
     assert "CHClXx2" in str(refused.value)
     assert str(parser.value) in str(refused.value)
     assert not Material.objects.exists()
@@ -50,22 +50,22 @@ def test_an_invalid_formula_is_refused_with_the_parsers_message_and_nothing_is_w
 @pytest.mark.parametrize("who", ["leader", "officer_a", "expert_a", "ent_a"])
 def test_only_administrators_and_department_staff_edit_materials(zone, who):
     with pytest.raises(Refused, match="Only administrators and department staff"):
-        services.material_save(user=getattr(zone.users, who), code="hcl", name="氯化氢", formula="HCl")
+        services.material_save(by=getattr(zone.users, who), code="hcl", name="氯化氢", formula="HCl")
     assert not Material.objects.exists()
 
 
 def test_a_material_update_changes_only_the_given_fields_and_a_taken_code_is_refused(zone, materials):
-    m = services.material_save(user=zone.users.admin, material=materials.hcl, virgin_price_yuan_per_t=Decimal(650))
+    m = services.material_save(by=zone.users.admin, material=materials.hcl, virgin_price_yuan_per_t=Decimal(650))
     m.refresh_from_db()
     assert (m.virgin_price_yuan_per_t, m.formula, m.disposal_cost_yuan_per_t) == (650, "HCl", 800)
     with pytest.raises(Refused, match="code “methanol” exists"):
-        services.material_save(user=zone.users.admin, material=materials.hcl, code="methanol")
+        services.material_save(by=zone.users.admin, material=materials.hcl, code="methanol")
     assert Material.objects.get(pk=materials.hcl.pk).code == "hcl"
 
 
 def test_a_negative_price_is_refused_naming_the_field(zone):
     with pytest.raises(Refused, match="virgin price"):
-        services.material_save(user=zone.users.admin, code="x", name="X", virgin_price_yuan_per_t=-1)
+        services.material_save(by=zone.users.admin, code="x", name="X", virgin_price_yuan_per_t=-1)
     assert not Material.objects.exists()
 
 
@@ -75,7 +75,7 @@ def test_a_negative_price_is_refused_naming_the_field(zone):
 @pytest.mark.parametrize("who", ["admin", "dept_a", "officer_a", "ent_a"])
 def test_staff_the_enterprise_itself_and_its_officer_record_its_flows(zone, materials, who):
     flow = services.flow_save(
-        user=getattr(zone.users, who),
+        by=getattr(zone.users, who),
         enterprise=zone.ent_a,
         year=YEAR,
         material=materials.hcl,
@@ -91,7 +91,7 @@ def test_staff_the_enterprise_itself_and_its_officer_record_its_flows(zone, mate
 def test_others_may_not_record_an_enterprises_flows(zone, materials, who):
     with pytest.raises(Refused, match="may not edit the flows"):
         services.flow_save(
-            user=getattr(zone.users, who),
+            by=getattr(zone.users, who),
             enterprise=zone.ent_a,
             year=YEAR,
             material=materials.hcl,
@@ -103,14 +103,14 @@ def test_others_may_not_record_an_enterprises_flows(zone, materials, who):
 
 def test_an_enterprise_may_not_move_its_flow_to_another_enterprise(zone, circular_data):
     with pytest.raises(Refused):
-        services.flow_save(user=zone.users.ent_b, flow=circular_data.b_ch3cl, enterprise=zone.ent_a)
+        services.flow_save(by=zone.users.ent_b, flow=circular_data.b_ch3cl, enterprise=zone.ent_a)
     assert Flow.objects.get(pk=circular_data.b_ch3cl.pk).enterprise_id == zone.ent_b.pk
 
 
 def test_a_second_flow_with_the_same_enterprise_year_material_and_role_is_refused(zone, circular_data, materials):
     with pytest.raises(Refused, match="already has a flow"):
         services.flow_save(
-            user=zone.users.admin, enterprise=zone.ent_a, year=YEAR, material=materials.hcl, role="byproduct",
+            by=zone.users.admin, enterprise=zone.ent_a, year=YEAR, material=materials.hcl, role="byproduct",
             quantity_t=1,
         )  # fmt: skip
     assert Flow.objects.filter(enterprise=zone.ent_a, material=materials.hcl).count() == 1
@@ -120,20 +120,20 @@ def test_a_second_flow_with_the_same_enterprise_year_material_and_role_is_refuse
 def test_a_negative_quantity_a_purity_above_one_and_an_unknown_role_are_refused(zone, materials, field, value):
     fields = {"quantity_t": "5", "purity": "1", "role": "input", field: value}
     with pytest.raises(Refused):
-        services.flow_save(user=zone.users.admin, enterprise=zone.ent_a, year=YEAR, material=materials.hcl, **fields)
+        services.flow_save(by=zone.users.admin, enterprise=zone.ent_a, year=YEAR, material=materials.hcl, **fields)
     assert not Flow.objects.exists()
 
 
 def test_a_supply_flow_an_exchange_relies_on_cannot_be_deleted_or_turned_into_an_input(zone, circular_data):
     with pytest.raises(Refused, match="rely on this flow"):
-        services.flow_delete(user=zone.users.admin, flow=circular_data.a_hcl)
+        services.flow_delete(by=zone.users.admin, flow=circular_data.a_hcl)
     with pytest.raises(Refused, match="rely on this flow"):
-        services.flow_save(user=zone.users.admin, flow=circular_data.a_hcl, role="input")
+        services.flow_save(by=zone.users.admin, flow=circular_data.a_hcl, role="input")
     assert Flow.objects.get(pk=circular_data.a_hcl.pk).role == "byproduct"
     # By-product to waste still supplies the exchange.
-    services.flow_save(user=zone.users.admin, flow=circular_data.a_hcl, role="waste")
-    services.exchange_delete(user=zone.users.admin, exchange=circular_data.exchange)
-    services.flow_delete(user=zone.users.ent_a, flow=circular_data.a_hcl)
+    services.flow_save(by=zone.users.admin, flow=circular_data.a_hcl, role="waste")
+    services.exchange_delete(by=zone.users.admin, exchange=circular_data.exchange)
+    services.flow_delete(by=zone.users.ent_a, flow=circular_data.a_hcl)
     assert not Flow.objects.filter(pk=circular_data.a_hcl.pk).exists()
 
 
@@ -151,7 +151,7 @@ def _exchange(zone, materials, user, **overrides):
         "distance_km": Decimal("3.2"),
         **overrides,
     }
-    return services.exchange_save(user=user, **fields)
+    return services.exchange_save(by=user, **fields)
 
 
 def test_the_supplier_records_an_exchange_of_its_by_product(zone, materials, make_flow):
@@ -159,7 +159,7 @@ def test_the_supplier_records_an_exchange_of_its_by_product(zone, materials, mak
     for user in (zone.users.ent_a, zone.users.officer_a, zone.users.dept_b):
         x = _exchange(zone, materials, user)
         assert Exchange.objects.get(pk=x.pk).quantity_t == 100
-        services.exchange_delete(user=user, exchange=x)
+        services.exchange_delete(by=user, exchange=x)
     assert not Exchange.objects.exists()
 
 
@@ -220,16 +220,16 @@ def test_the_same_exchange_twice_is_refused(zone, circular_data, materials):
 
 def test_an_enterprise_records_its_resource_data_once_a_year_and_not_another_enterprises(zone):
     r = services.resource_year_save(
-        user=zone.users.ent_a, enterprise=zone.ent_a, year=YEAR, fresh_water_t="820000", reused_water_t=2460000
+        by=zone.users.ent_a, enterprise=zone.ent_a, year=YEAR, fresh_water_t="820000", reused_water_t=2460000
     )
     r.refresh_from_db()
     assert (r.fresh_water_t, r.reused_water_t, r.solid_waste_generated_t) == (820000, 2460000, None)
     with pytest.raises(Refused, match="already recorded"):
-        services.resource_year_save(user=zone.users.ent_a, enterprise=zone.ent_a, year=YEAR)
+        services.resource_year_save(by=zone.users.ent_a, enterprise=zone.ent_a, year=YEAR)
     with pytest.raises(Refused, match="may not edit the resource data"):
-        services.resource_year_save(user=zone.users.ent_b, enterprise=zone.ent_a, year=YEAR - 1)
+        services.resource_year_save(by=zone.users.ent_b, enterprise=zone.ent_a, year=YEAR - 1)
     with pytest.raises(Refused, match="may not edit the resource data"):
-        services.resource_year_save(user=zone.users.ent_b, resource_year=r, fresh_water_t=1)
-    services.resource_year_save(user=zone.users.officer_a, resource_year=r, solid_waste_generated_t=36000)
+        services.resource_year_save(by=zone.users.ent_b, resource_year=r, fresh_water_t=1)
+    services.resource_year_save(by=zone.users.officer_a, resource_year=r, solid_waste_generated_t=36000)
     assert ResourceYear.objects.get().solid_waste_generated_t == 36000
     assert AuditEvent.objects.filter(content_type__model="resourceyear", action="update").count() == 1

@@ -362,9 +362,7 @@ def test_an_enterprise_cannot_run_the_optimiser(client, case):
 
 
 def test_an_officer_sees_their_own_runs_only(client, case):
-    run = optimize.run_optimization(
-        user=case.users.officer_a, scenario=optimize.scenario_from_zone(year=YEAR), year=YEAR
-    )
+    run = optimize.run_optimization(by=case.users.officer_a, scenario=optimize.scenario_from_zone(year=YEAR), year=YEAR)
     page_url_ = reverse("circular:optimize-run", args=[run.pk])
     assert as_user(client, case.users.officer_a).get(page_url_).status_code == 200
     assert as_user(client, case.users.officer_b).get(page_url_).status_code == 404
@@ -396,9 +394,9 @@ def queries(client, url_):
 @pytest.mark.parametrize("name", ["home", "materials", "balances", "network", "network-data", "elements", "optimize"])
 def test_the_pages_query_count_does_not_grow_with_the_rows(client, case, name):
     c = as_user(client, case.users.admin)
-    optimize.run_optimization(user=case.users.admin, scenario=optimize.scenario_from_zone(year=YEAR), year=YEAR)
+    optimize.run_optimization(by=case.users.admin, scenario=optimize.scenario_from_zone(year=YEAR), year=YEAR)
     target = page_url(name, case)
     before = queries(c, target)
     more_rows(case, 4)
-    optimize.run_optimization(user=case.users.admin, scenario=optimize.scenario_from_zone(year=YEAR), year=YEAR)
+    optimize.run_optimization(by=case.users.admin, scenario=optimize.scenario_from_zone(year=YEAR), year=YEAR)
     assert queries(c, target) == before

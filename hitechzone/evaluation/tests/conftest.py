@@ -62,7 +62,7 @@ def run_year(zone):
     from hitechzone.evaluation.models import EvaluationResult
 
     def run(year=2024, scheme=None):
-        r = services.run_evaluation(user=zone.users.admin, year=year, scheme=scheme)
+        r = services.run_evaluation(by=zone.users.admin, year=year, scheme=scheme)
         return r, {x.uscc: x for x in EvaluationResult.objects.filter(run=r)}
 
     return run
@@ -72,5 +72,5 @@ def run_year(zone):
 def published_run(zone):
     from hitechzone.evaluation import services
 
-    run = services.run_evaluation(user=zone.users.admin, year=2025)
-    return services.run_publish(user=zone.users.leader, run=run)
+    run = services.run_evaluation(by=zone.users.admin, year=2025)
+    return services.run_publish(by=zone.users.leader, run=run)

@@ -471,7 +471,7 @@ def test_the_results_list_costs_the_same_queries_for_30_rows_as_for_5(
 ):
     def measure() -> tuple[int, int]:
         run = run_year(api(u.admin))
-        services.run_publish(user=u.leader, run=EvaluationRun.objects.get(pk=run["id"]))
+        services.run_publish(by=u.leader, run=EvaluationRun.objects.get(pk=run["id"]))
         client = api(getattr(u, persona))
         url = f"{RUNS}{run['id']}/results/"
         n = len(results_of(client, run["id"]))

@@ -46,9 +46,9 @@ def world(zone):
     case = build_case(zone)
     admin = zone.users.admin
     zone.case = case
-    zone.published = services.run_evaluation(user=admin, year=YEAR)
-    services.run_publish(user=zone.users.leader, run=zone.published)
-    zone.draft = services.run_evaluation(user=admin, year=YEAR)
+    zone.published = services.run_evaluation(by=admin, year=YEAR)
+    services.run_publish(by=zone.users.leader, run=zone.published)
+    zone.draft = services.run_evaluation(by=admin, year=YEAR)
     zone.result = {
         key: EvaluationResult.objects.get(run=zone.published, enterprise=enterprise)
         for key, enterprise in (("a", case.e1), ("b", case.e2))
@@ -57,10 +57,10 @@ def world(zone):
     zone.exemption, zone.veto = {}, {}
     for key, enterprise in (("a", zone.ent_a), ("b", zone.ent_b)):
         zone.exemption[key] = services.exemption_set(
-            user=admin, enterprise=enterprise, year=OTHER_YEAR, reason=Exemption.Reason.OTHER, details="搬迁"
+            by=admin, enterprise=enterprise, year=OTHER_YEAR, reason=Exemption.Reason.OTHER, details="搬迁"
         )
         zone.veto[key] = services.veto_set(
-            user=admin, enterprise=enterprise, year=OTHER_YEAR, kind=Veto.Kind.ENVIRONMENT, reason="环境事故"
+            by=admin, enterprise=enterprise, year=OTHER_YEAR, kind=Veto.Kind.ENVIRONMENT, reason="环境事故"
         )
     return zone
 

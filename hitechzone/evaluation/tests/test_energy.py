@@ -63,7 +63,7 @@ def test_fuels_are_found_by_code_chinese_name_or_other_name_and_water_is_not_ene
 def test_a_year_without_a_setting_uses_the_calorific_basis_and_a_set_year_its_factor(zone):
     assert energy.electricity_factor(YEAR) == ("calorific", Decimal("0.1229"))
     energy.energy_year_set(
-        user=zone.users.admin, year=YEAR, electricity_basis="equal_value", equal_value_kgce_per_kwh=Decimal("0.3")
+        by=zone.users.admin, year=YEAR, electricity_basis="equal_value", equal_value_kgce_per_kwh=Decimal("0.3")
     )
     assert energy.electricity_factor(YEAR) == ("equal_value", Decimal("0.3"))
     assert energy.electricity_factor(YEAR + 1)[0] == "calorific"
@@ -71,9 +71,9 @@ def test_a_year_without_a_setting_uses_the_calorific_basis_and_a_set_year_its_fa
 
 def test_only_administrators_set_a_year_and_the_equal_value_basis_needs_its_factor(zone):
     with pytest.raises(Refused):
-        energy.energy_year_set(user=zone.users.leader, year=YEAR, electricity_basis="calorific")
+        energy.energy_year_set(by=zone.users.leader, year=YEAR, electricity_basis="calorific")
     with pytest.raises(Refused, match="factor"):
-        energy.energy_year_set(user=zone.users.admin, year=YEAR, electricity_basis="equal_value")
+        energy.energy_year_set(by=zone.users.admin, year=YEAR, electricity_basis="equal_value")
     assert not EnergyYear.objects.exists()
 
 
@@ -103,7 +103,7 @@ def test_the_ranking_orders_by_intensity_breaks_ties_by_uscc_and_ranks_within_th
     d = firm(uscc_n=900004, industry="30", value_added="1000", energy_tce="100")
     firm(uscc_n=900005, value_added="0", energy_tce="100")  # no value added: not ranked
     firm(uscc_n=900006, value_added="1000")  # no energy: not ranked
-    ranking = energy.rank_energy(user=zone.users.admin, year=YEAR)
+    ranking = energy.rank_energy(by=zone.users.admin, year=YEAR)
     assert ranking.ranked == 4
     assert [(e.enterprise_id, e.rank) for e in ranking.entries.order_by("rank")] == [
         (d.pk, 1),
@@ -125,7 +125,7 @@ def test_energy_comes_from_the_fuels_when_the_enterprise_reported_them_else_as_r
     EnergyUse.objects.create(enterprise=fuels, year=YEAR, fuel="raw_coal", quantity=Decimal("1000"))  # 714.3
     EnergyUse.objects.create(enterprise=fuels, year=YEAR, fuel="electricity", quantity=Decimal("100"))  # 122.9
     EnergyUse.objects.create(enterprise=reported, year=YEAR - 1, fuel="raw_coal", quantity=Decimal("5"))  # other year
-    energy.rank_energy(user=zone.users.admin, year=YEAR)
+    energy.rank_energy(by=zone.users.admin, year=YEAR)
     assert entry(fuels).source == "fuels"
     assert entry(fuels).energy_tce == pytest.approx(837.2)
     assert entry(fuels).intensity == pytest.approx(0.8372)
@@ -137,18 +137,18 @@ def test_the_years_equal_value_factor_converts_the_electricity_and_is_kept_on_th
     e = firm(uscc_n=900021, value_added="1000")
     EnergyUse.objects.create(enterprise=e, year=YEAR, fuel="electricity", quantity=Decimal("100"))
     energy.energy_year_set(
-        user=zone.users.admin, year=YEAR, electricity_basis="equal_value", equal_value_kgce_per_kwh=Decimal("0.3")
+        by=zone.users.admin, year=YEAR, electricity_basis="equal_value", equal_value_kgce_per_kwh=Decimal("0.3")
     )
-    ranking = energy.rank_energy(user=zone.users.admin, year=YEAR)
+    ranking = energy.rank_energy(by=zone.users.admin, year=YEAR)
     assert entry(e).energy_tce == pytest.approx(300)
     assert (ranking.electricity_basis, ranking.electricity_kgce_per_kwh) == ("equal_value", Decimal("0.3000"))
 
 
 def test_ranking_again_replaces_the_years_entries_and_is_audited(zone):
     a = firm(uscc_n=900031, value_added="1000", energy_tce="500")
-    energy.rank_energy(user=zone.users.admin, year=YEAR)
+    energy.rank_energy(by=zone.users.admin, year=YEAR)
     b = firm(uscc_n=900032, value_added="1000", energy_tce="100")
-    ranking = energy.rank_energy(user=zone.users.admin, year=YEAR)
+    ranking = energy.rank_energy(by=zone.users.admin, year=YEAR)
     assert EnergyRanking.objects.count() == 1
     assert ranking.ranked == 2
     assert list(ranking.entries.order_by("rank").values_list("enterprise_id", flat=True)) == [b.pk, a.pk]
@@ -161,13 +161,13 @@ def test_ranking_again_replaces_the_years_entries_and_is_audited(zone):
 def test_only_administrators_rank(zone, persona):
     firm(uscc_n=900041, value_added="1000", energy_tce="500")
     with pytest.raises(Refused):
-        energy.rank_energy(user=getattr(zone.users, persona), year=YEAR)
+        energy.rank_energy(by=getattr(zone.users, persona), year=YEAR)
     assert not EnergyRanking.objects.exists()
 
 
 def test_rankings_up_to_counts_the_ranked_years_up_to_the_year(zone):
     for year in (2021, 2022, 2024):
-        energy.rank_energy(user=zone.users.admin, year=year)
+        energy.rank_energy(by=zone.users.admin, year=year)
     assert [energy.rankings_up_to(y) for y in (2020, 2021, 2023, 2024, 2030)] == [0, 1, 2, 3, 3]
 
 
@@ -176,7 +176,7 @@ def test_entries_are_scoped_an_enterprise_and_its_officer_see_its_entry_only(zon
     zone.indicator_b.delete()
     f.IndicatorFactory(enterprise=zone.ent_a, year=YEAR, value_added_wan_yuan=Decimal(100), energy_tce=Decimal(10))
     f.IndicatorFactory(enterprise=zone.ent_b, year=YEAR, value_added_wan_yuan=Decimal(100), energy_tce=Decimal(20))
-    energy.rank_energy(user=zone.users.admin, year=YEAR)
+    energy.rank_energy(by=zone.users.admin, year=YEAR)
     users = zone.users
     assert EnergyRankingEntry.objects.for_user(users.admin).count() == 2
     assert EnergyRankingEntry.objects.for_user(users.leader).count() == 2
@@ -268,7 +268,7 @@ def ranked_zone(zone):
     zone.indicator_b.delete()
     f.IndicatorFactory(enterprise=zone.ent_a, year=YEAR, value_added_wan_yuan=Decimal(100), energy_tce=Decimal(10))
     f.IndicatorFactory(enterprise=zone.ent_b, year=YEAR, value_added_wan_yuan=Decimal(100), energy_tce=Decimal(20))
-    return energy.rank_energy(user=zone.users.admin, year=YEAR)
+    return energy.rank_energy(by=zone.users.admin, year=YEAR)
 
 
 def test_the_admin_ranks_a_year_from_the_page(zone, client):
@@ -337,7 +337,7 @@ def test_the_ranking_page_exports_what_it_shows(zone, client):
 def test_the_ranking_page_reads_a_constant_number_of_queries(zone, client, django_assert_max_num_queries):
     for n in range(30):
         firm(uscc_n=910000 + n, value_added="1000", energy_tce=str(100 + n))
-    energy.rank_energy(user=zone.users.admin, year=YEAR)
+    energy.rank_energy(by=zone.users.admin, year=YEAR)
     client.force_login(zone.users.leader)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("evaluation:energy"), {"year": YEAR}).status_code == 200

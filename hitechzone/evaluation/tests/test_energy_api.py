@@ -17,7 +17,7 @@ def ranked(zone):
     for indicator, tce in ((zone.indicator_a, 10), (zone.indicator_b, 20)):
         indicator.year, indicator.value_added_wan_yuan, indicator.energy_tce = Y, Decimal(100), Decimal(tce)
         indicator.save()
-    return energy.rank_energy(user=zone.users.admin, year=Y)
+    return energy.rank_energy(by=zone.users.admin, year=Y)
 
 
 # --- Rankings -------------------------------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ def test_a_ranking_is_retrieved_with_the_entries_the_user_may_see(zone, api_as, 
 def test_the_entries_page_through_and_filter_by_industry_division(zone, api_as, ranked):
     zone.ent_a.industry_id = "2614"
     zone.ent_a.save()
-    ranking = energy.rank_energy(user=zone.users.admin, year=Y)
+    ranking = energy.rank_energy(by=zone.users.admin, year=Y)
     client = api_as(zone.users.admin)
     body = client.get(f"/api/v1/energy-rankings/{ranking.pk}/entries/", {"industry": "26"}).json()
     assert body["count"] == 1
@@ -67,7 +67,7 @@ def test_the_entries_page_through_and_filter_by_industry_division(zone, api_as, 
 
 def test_the_ranking_list_reads_a_constant_number_of_queries(zone, api_as, django_assert_max_num_queries):
     for year in range(2015, 2025):
-        energy.rank_energy(user=zone.users.admin, year=year)
+        energy.rank_energy(by=zone.users.admin, year=year)
     client = api_as(zone.users.leader)
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/energy-rankings/").json()["count"] == 10
@@ -77,7 +77,7 @@ def test_the_entries_read_a_constant_number_of_queries(zone, api_as, django_asse
     for n in range(30):
         e = f.EnterpriseFactory(uscc=f.valid_uscc(700_000 + n))
         f.IndicatorFactory(enterprise=e, year=Y, value_added_wan_yuan=Decimal(100), energy_tce=Decimal(10 + n))
-    ranking = energy.rank_energy(user=zone.users.admin, year=Y)
+    ranking = energy.rank_energy(by=zone.users.admin, year=Y)
     client = api_as(zone.users.admin)
     with django_assert_max_num_queries(8):
         assert client.get(f"/api/v1/energy-rankings/{ranking.pk}/entries/").json()["count"] == 30
@@ -117,7 +117,7 @@ def test_the_demo_tiers_load_through_the_api(zone, api_as):
 
 @pytest.mark.parametrize("persona", ["leader", "officer_a", "ent_a"])
 def test_only_administrators_write_tiers_through_the_api(zone, api_as, persona):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     tier = PriceTier.objects.first()
     client = api_as(getattr(zone.users, persona))
     body = {"year": Y, "class": "C", "min_years_in_class": 2, "electricity_yuan_per_kwh": "1", "water_yuan_per_t": "1"}
@@ -132,7 +132,7 @@ def test_only_administrators_write_tiers_through_the_api(zone, api_as, persona):
 
 
 def test_the_surcharge_list_says_whether_it_is_in_force(zone, api_as):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     zone.indicator_a.year, zone.indicator_a.electricity_wan_kwh = Y, Decimal(10)
     zone.indicator_a.save()
     run = publish(Y, {zone.ent_a: "D", zone.ent_b: "A"})

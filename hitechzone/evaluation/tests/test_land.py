@@ -121,7 +121,7 @@ def build_land_zone(zone) -> SimpleNamespace:
 
 def open_case(lz, *, mode=MODE.AGREED_EXIT, parcels=None, on=date(2026, 3, 2), **kwargs) -> ExitCase:
     return land.case_open(
-        user=kwargs.pop("user", lz.users.admin),
+        by=kwargs.pop("user", lz.users.admin),
         enterprise=kwargs.pop("enterprise", lz.zone.ent_a),
         mode=mode,
         trigger=kwargs.pop("trigger", T.CLASS_D),
@@ -201,7 +201,7 @@ def test_the_candidates_cost_a_fixed_number_of_queries(land_zone, django_assert_
         f.ParcelFactory(brand=lz.zone.brand_a, enterprise=e)
         if i % 3 == 0:
             land.case_open(
-                user=lz.users.admin,
+                by=lz.users.admin,
                 enterprise=e,
                 mode=MODE.AGREED_EXIT,
                 trigger=T.IDLE_LAND,
@@ -228,22 +228,22 @@ def test_an_agreed_exit_from_identified_to_closed_frees_the_land_and_gives_it_to
     assert case.reward_wan_yuan == Decimal("106.25")  # 2.5 × 42.5
     assert set(case.parcels.all()) == {lz.parcel_a, lz.parcel_a2}
 
-    case = land.case_advance(user=leader, case=case, to=S.NEGOTIATING, on=date(2026, 3, 10))
+    case = land.case_advance(by=leader, case=case, to=S.NEGOTIATING, on=date(2026, 3, 10))
     assert case.status == S.NEGOTIATING
     case = land.case_advance(
-        user=leader, case=case, to=S.AGREED, on=date(2026, 4, 1), compensation_wan_yuan=Decimal("900")
+        by=leader, case=case, to=S.AGREED, on=date(2026, 4, 1), compensation_wan_yuan=Decimal("900")
     )
     assert (case.status, case.agreed_on, case.compensation_wan_yuan) == (S.AGREED, date(2026, 4, 1), Decimal(900))
     assert fresh(lz.parcel_a).enterprise == lz.zone.ent_a  # still theirs until handed back
 
-    case = land.case_advance(user=admin, case=case, to=S.LAND_RETURNED, on=date(2026, 5, 1))
+    case = land.case_advance(by=admin, case=case, to=S.LAND_RETURNED, on=date(2026, 5, 1))
     assert (case.status, case.returned_on) == (S.LAND_RETURNED, date(2026, 5, 1))
     assert fresh(lz.parcel_a).enterprise is None
     assert fresh(lz.parcel_a2).enterprise is None
 
     newcomer = f.EnterpriseFactory(name="新引进企业", brand=lz.zone.brand_a)
     case = land.case_advance(
-        user=admin, case=case, to=S.REUSED, on=date(2026, 6, 1), reuse="新能源电池项目", successor=newcomer
+        by=admin, case=case, to=S.REUSED, on=date(2026, 6, 1), reuse="新能源电池项目", successor=newcomer
     )
     assert (case.status, case.reused_on, case.reuse, case.successor) == (
         S.REUSED,
@@ -254,7 +254,7 @@ def test_an_agreed_exit_from_identified_to_closed_frees_the_land_and_gives_it_to
     assert fresh(lz.parcel_a).enterprise == newcomer
     assert fresh(lz.parcel_a2).enterprise == newcomer
 
-    case = land.case_advance(user=admin, case=case, to=S.CLOSED, on=date(2026, 6, 1))
+    case = land.case_advance(by=admin, case=case, to=S.CLOSED, on=date(2026, 6, 1))
     assert (case.status, case.closed_on) == (S.CLOSED, date(2026, 6, 1))
     assert land.next_status(case) is None
     # Every step is in the audit trail: the opening and five steps; the parcels' changes too.
@@ -271,16 +271,16 @@ def test_a_negotiated_swap_frees_the_difference_and_gives_the_enterprise_the_par
     assert case.land_freed_mu == Decimal("34.5")  # 42.5 − 8
     assert case.reward_wan_yuan == Decimal("86.25")
     # Receiving more than given up frees nothing (never below 0).
-    case = land.case_update(user=lz.users.admin, case=case, swap_parcels=[lz.free_parcel2])
+    case = land.case_update(by=lz.users.admin, case=case, swap_parcels=[lz.free_parcel2])
     assert case.land_freed_mu == Decimal(0)
     assert case.reward_wan_yuan == Decimal(0)
-    case = land.case_update(user=lz.users.admin, case=case, swap_parcels=[lz.free_parcel])
+    case = land.case_update(by=lz.users.admin, case=case, swap_parcels=[lz.free_parcel])
     assert case.land_freed_mu == Decimal("34.5")
     for to, on in ((S.NEGOTIATING, date(2026, 3, 3)), (S.AGREED, date(2026, 3, 4))):
         case = land.case_advance(
-            user=lz.users.admin, case=case, to=to, on=on, **({"compensation_wan_yuan": 500} if to == S.AGREED else {})
+            by=lz.users.admin, case=case, to=to, on=on, **({"compensation_wan_yuan": 500} if to == S.AGREED else {})
         )
-    case = land.case_advance(user=lz.users.admin, case=case, to=S.LAND_RETURNED, on=date(2026, 3, 5))
+    case = land.case_advance(by=lz.users.admin, case=case, to=S.LAND_RETURNED, on=date(2026, 3, 5))
     assert fresh(lz.free_parcel).enterprise == lz.zone.ent_a
     assert fresh(lz.parcel_a).enterprise is None
     assert case.land_freed_mu == Decimal("34.5")
@@ -290,11 +290,11 @@ def test_the_reward_as_a_share_of_the_compensation_follows_the_compensation(land
     lz = land_zone
     case = open_case(lz, reward_basis="share", reward_rate=Decimal("0.1"))
     assert case.reward_wan_yuan == Decimal(0)  # no compensation yet
-    case = land.case_update(user=lz.users.admin, case=case, compensation_wan_yuan=Decimal("1234.5"))
+    case = land.case_update(by=lz.users.admin, case=case, compensation_wan_yuan=Decimal("1234.5"))
     assert case.reward_wan_yuan == Decimal("123.45")
-    case = land.case_update(user=lz.users.admin, case=case, reward_rate=Decimal("0.15"))
+    case = land.case_update(by=lz.users.admin, case=case, reward_rate=Decimal("0.15"))
     assert case.reward_wan_yuan == Decimal("185.18")  # 185.175 rounded half up
-    case = land.case_update(user=lz.users.admin, case=case, reward_basis="per_mu", reward_rate=Decimal(3))
+    case = land.case_update(by=lz.users.admin, case=case, reward_basis="per_mu", reward_rate=Decimal(3))
     assert case.reward_wan_yuan == Decimal("127.50")
 
 
@@ -319,7 +319,7 @@ def test_without_a_policy_for_the_year_the_reward_terms_are_required(land_zone):
         == "TL-2025-002"
     )
     with pytest.raises(land.Refused, match="at most 1"):
-        land.case_update(user=lz.users.admin, case=case, reward_basis="share", reward_rate="1.5")
+        land.case_update(by=lz.users.admin, case=case, reward_basis="share", reward_rate="1.5")
 
 
 def test_cases_are_numbered_per_year(land_zone):
@@ -340,9 +340,9 @@ def test_only_administrators_and_leaders_open_and_move_cases(land_zone):
     assert not ExitCase.objects.exists()
     case = open_case(lz, user=lz.users.leader)
     with pytest.raises(land.Refused):
-        land.case_advance(user=lz.users.officer_a, case=case, to=S.NEGOTIATING, on=date(2026, 3, 3))
+        land.case_advance(by=lz.users.officer_a, case=case, to=S.NEGOTIATING, on=date(2026, 3, 3))
     with pytest.raises(land.Refused):
-        land.case_cancel(user=lz.users.ent_a, case=case, reason="x")
+        land.case_cancel(by=lz.users.ent_a, case=case, reason="x")
     assert fresh(case).status == S.IDENTIFIED
 
 
@@ -369,12 +369,12 @@ def test_a_step_out_of_order_is_refused_and_writes_nothing(land_zone):
     before = events(case)
     for to in (S.AGREED, S.LAND_RETURNED, S.REUSED, S.CLOSED, S.IDENTIFIED, S.CANCELLED, "nonsense"):
         with pytest.raises(land.Refused, match="the next step is Negotiating"):
-            land.case_advance(user=lz.users.admin, case=case, to=to, on=date(2026, 3, 3))
-    case = land.case_advance(user=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 3))
+            land.case_advance(by=lz.users.admin, case=case, to=to, on=date(2026, 3, 3))
+    case = land.case_advance(by=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 3))
     with pytest.raises(land.Refused, match="Enter the assessed compensation"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 3, 4))
+        land.case_advance(by=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 3, 4))
     with pytest.raises(land.Refused, match="does not take: reuse"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 3, 4), reuse="x")
+        land.case_advance(by=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 3, 4), reuse="x")
     case = fresh(case)
     assert (case.status, case.agreed_on) == (S.NEGOTIATING, None)
     assert events(case) == before + 1
@@ -385,19 +385,17 @@ def test_dates_cannot_go_backwards_nor_into_the_future(land_zone):
     lz = land_zone
     case = open_case(lz)
     with pytest.raises(land.Refused, match="dates cannot go backwards"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 1))
-    case = land.case_advance(user=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 2))  # same day
-    case = land.case_advance(
-        user=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 4, 1), compensation_wan_yuan=100
-    )
+        land.case_advance(by=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 1))
+    case = land.case_advance(by=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 2))  # same day
+    case = land.case_advance(by=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 4, 1), compensation_wan_yuan=100)
     before = events(case)
     with pytest.raises(land.Refused, match="before the case's previous step"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.LAND_RETURNED, on=date(2026, 3, 31))
+        land.case_advance(by=lz.users.admin, case=case, to=S.LAND_RETURNED, on=date(2026, 3, 31))
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(land.Refused, match="in the future"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.LAND_RETURNED, on=tomorrow)
+        land.case_advance(by=lz.users.admin, case=case, to=S.LAND_RETURNED, on=tomorrow)
     with pytest.raises(land.Refused, match="dates cannot go backwards"):
-        land.case_cancel(user=lz.users.admin, case=case, reason="企业反悔", on=date(2026, 3, 31))
+        land.case_cancel(by=lz.users.admin, case=case, reason="企业反悔", on=date(2026, 3, 31))
     case = fresh(case)
     assert (case.status, case.returned_on, case.closed_on) == (S.AGREED, None, None)
     assert fresh(lz.parcel_a).enterprise == lz.zone.ent_a
@@ -409,12 +407,12 @@ def test_dates_cannot_go_backwards_nor_into_the_future(land_zone):
 def test_handing_back_is_refused_when_a_parcel_changed_hands_meanwhile(land_zone):
     lz = land_zone
     case = open_case(lz, mode=MODE.NEGOTIATED_SWAP, swap_parcels=[lz.free_parcel], compensation_wan_yuan=10)
-    case = land.case_advance(user=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 2))
-    case = land.case_advance(user=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 3, 2))
+    case = land.case_advance(by=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 2))
+    case = land.case_advance(by=lz.users.admin, case=case, to=S.AGREED, on=date(2026, 3, 2))
     lz.free_parcel.enterprise = lz.zone.ent_b
     lz.free_parcel.save()
     with pytest.raises(land.Refused, match="already has a land user"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.LAND_RETURNED, on=date(2026, 3, 3))
+        land.case_advance(by=lz.users.admin, case=case, to=S.LAND_RETURNED, on=date(2026, 3, 3))
     assert fresh(lz.parcel_a).enterprise == lz.zone.ent_a  # nothing freed
     assert fresh(case).status == S.AGREED
 
@@ -423,14 +421,14 @@ def test_reuse_needs_what_is_placed_on_the_land(land_zone):
     lz = land_zone
     case = open_case(lz, compensation_wan_yuan=1)
     for to in (S.NEGOTIATING, S.AGREED, S.LAND_RETURNED):
-        case = land.case_advance(user=lz.users.admin, case=case, to=to, on=date(2026, 3, 2))
+        case = land.case_advance(by=lz.users.admin, case=case, to=to, on=date(2026, 3, 2))
     with pytest.raises(land.Refused, match="what is placed"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.REUSED, on=date(2026, 3, 2), reuse=" ")
+        land.case_advance(by=lz.users.admin, case=case, to=S.REUSED, on=date(2026, 3, 2), reuse=" ")
     with pytest.raises(land.Refused, match="cannot be the enterprise that gave it up"):
         land.case_advance(
-            user=lz.users.admin, case=case, to=S.REUSED, on=date(2026, 3, 2), reuse="x", successor=lz.zone.ent_a
+            by=lz.users.admin, case=case, to=S.REUSED, on=date(2026, 3, 2), reuse="x", successor=lz.zone.ent_a
         )
-    case = land.case_advance(user=lz.users.admin, case=case, to=S.REUSED, on=date(2026, 3, 2), reuse="收储待出让")
+    case = land.case_advance(by=lz.users.admin, case=case, to=S.REUSED, on=date(2026, 3, 2), reuse="收储待出让")
     assert case.successor is None
     assert fresh(lz.parcel_a).enterprise is None
 
@@ -439,22 +437,22 @@ def test_a_case_is_cancelled_before_the_land_is_handed_back_with_a_reason(land_z
     lz = land_zone
     case = open_case(lz, notes="首次约谈")
     with pytest.raises(land.Refused, match="reason"):
-        land.case_cancel(user=lz.users.leader, case=case, reason="  ")
-    case = land.case_cancel(user=lz.users.leader, case=case, reason="企业完成技改，亩均税收达标", on=date(2026, 3, 9))
+        land.case_cancel(by=lz.users.leader, case=case, reason="  ")
+    case = land.case_cancel(by=lz.users.leader, case=case, reason="企业完成技改，亩均税收达标", on=date(2026, 3, 9))
     assert (case.status, case.closed_on) == (S.CANCELLED, date(2026, 3, 9))
     assert case.notes == "首次约谈\n2026-03-09 Cancelled: 企业完成技改，亩均税收达标"
     with pytest.raises(land.Refused, match="the next step is none"):
-        land.case_advance(user=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 9))
+        land.case_advance(by=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 9))
     with pytest.raises(land.Refused, match="can no longer be changed"):
-        land.case_update(user=lz.users.admin, case=case, notes="x")
+        land.case_update(by=lz.users.admin, case=case, notes="x")
     # The parcels are free for a new case.
     assert open_case(lz).code == "TL-2026-002"
 
     returned = open_case(lz, parcels=[lz.silent_parcel], enterprise=lz.silent, compensation_wan_yuan=5)
     for to in (S.NEGOTIATING, S.AGREED, S.LAND_RETURNED):
-        returned = land.case_advance(user=lz.users.admin, case=returned, to=to, on=date(2026, 3, 9))
+        returned = land.case_advance(by=lz.users.admin, case=returned, to=to, on=date(2026, 3, 9))
     with pytest.raises(land.Refused, match="only a case whose land has not been handed back"):
-        land.case_cancel(user=lz.users.admin, case=returned, reason="x")
+        land.case_cancel(by=lz.users.admin, case=returned, reason="x")
 
 
 # --- Scoping and totals -----------------------------------------------------------------------------------------
@@ -475,7 +473,7 @@ def test_totals_per_year_and_status(land_zone):
     lz = land_zone
     a = open_case(lz, compensation_wan_yuan=900)
     for to in (S.NEGOTIATING, S.AGREED, S.LAND_RETURNED):
-        a = land.case_advance(user=lz.users.admin, case=a, to=to, on=date(2026, 3, 9))
+        a = land.case_advance(by=lz.users.admin, case=a, to=to, on=date(2026, 3, 9))
     b = open_case(
         lz,
         parcels=[lz.silent_parcel],
@@ -485,7 +483,7 @@ def test_totals_per_year_and_status(land_zone):
         reward_rate="0.1",
         compensation_wan_yuan=50,
     )
-    land.case_cancel(user=lz.users.admin, case=b, reason="x", on=date(2026, 1, 5))
+    land.case_cancel(by=lz.users.admin, case=b, reason="x", on=date(2026, 1, 5))
     t = land.totals(user=lz.users.admin)
     assert t["cases"] == 2
     assert t["land_freed_mu"] == Decimal("42.5")  # handed back only
@@ -504,14 +502,14 @@ def test_totals_per_year_and_status(land_zone):
 
 def test_the_reward_policy_is_set_by_administrators(land_zone):
     lz = land_zone
-    policy = land.policy_set(user=lz.users.admin, year=2026, reward_basis="share", reward_rate="0.08")
+    policy = land.policy_set(by=lz.users.admin, year=2026, reward_basis="share", reward_rate="0.08")
     assert (policy.reward_basis, policy.reward_rate) == ("share", Decimal("0.0800"))
     assert ExitPolicy.objects.filter(year=2026).count() == 1
     with pytest.raises(land.Refused, match="Only administrators"):
-        land.policy_set(user=lz.users.leader, year=2027, reward_basis="per_mu", reward_rate=1)
+        land.policy_set(by=lz.users.leader, year=2027, reward_basis="per_mu", reward_rate=1)
     with pytest.raises(land.Refused, match="cannot be negative"):
-        land.policy_set(user=lz.users.admin, year=2027, reward_basis="per_mu", reward_rate=-1)
-    land.policy_delete(user=lz.users.admin, policy=policy)
+        land.policy_set(by=lz.users.admin, year=2027, reward_basis="per_mu", reward_rate=-1)
+    land.policy_delete(by=lz.users.admin, policy=policy)
     assert not ExitPolicy.objects.filter(year=2026).exists()
 
 
@@ -630,7 +628,7 @@ def test_the_list_pages_cost_a_fixed_number_of_queries(client, land_zone, django
         e = f.EnterpriseFactory(brand=lz.zone.brand_a, status=Enterprise.Status.EXITED)
         p = f.ParcelFactory(brand=lz.zone.brand_a, enterprise=e)
         land.case_open(
-            user=lz.users.admin,
+            by=lz.users.admin,
             enterprise=e,
             mode=MODE.AGREED_EXIT,
             trigger=T.IDLE_LAND,

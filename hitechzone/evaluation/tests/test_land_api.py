@@ -162,7 +162,7 @@ def test_the_list_filters(api, land_zone):
     lz = land_zone
     a = open_case(lz)
     b = open_case(lz, enterprise=lz.silent, parcels=[lz.silent_parcel], trigger="idle_land", on=date(2026, 1, 5))
-    land.case_cancel(user=lz.users.admin, case=b, reason="x", on=date(2026, 1, 6))
+    land.case_cancel(by=lz.users.admin, case=b, reason="x", on=date(2026, 1, 6))
     client = api(lz.users.admin)
 
     def ids(query):
@@ -237,7 +237,7 @@ def test_the_case_list_costs_as_many_queries_with_many_rows_as_with_few(api, lan
         parcel = f.ParcelFactory(brand=lz.zone.brand_a, enterprise=lz.zone.ent_a, area_mu=Decimal(2))
         case = open_case(lz, parcels=[parcel])
         if _i % 2:
-            land.case_advance(user=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 2))
+            land.case_advance(by=lz.users.admin, case=case, to=S.NEGOTIATING, on=date(2026, 3, 2))
     many, n = _count(client, CASES)
     assert n == 13
     assert many <= few

@@ -63,7 +63,7 @@ def consumer(n, *, wan_kwh="100", wan_t="2", year=Y):
 
 @pytest.fixture
 def policy(zone):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     return zone
 
 
@@ -190,7 +190,7 @@ def read_sheets(data: bytes) -> list[list[list]]:
 
 
 def billed_zone(zone):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     rankings(Y - 2, Y - 1, Y)
     d = consumer(1, wan_kwh="100", wan_t="2")
     c = consumer(2, wan_kwh="50", wan_t=None)
@@ -223,7 +223,7 @@ def test_the_water_company_list_leaves_out_a_firm_without_water_figures(zone):
 
 
 def test_before_the_third_ranking_the_lists_are_not_exported(zone):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     rankings(Y - 1, Y)
     publish(Y, {consumer(1): "D"})
     assert len(prices.surcharges(year=Y, user=zone.users.admin)) == 1  # the preview
@@ -243,7 +243,7 @@ def test_only_administrators_and_leaders_export_the_lists(zone, persona):
 
 def test_the_demo_policy_loads_once_and_keeps_a_changed_tier(zone):
     admin = zone.users.admin
-    added = prices.tiers_load_defaults(user=admin, year=Y)
+    added = prices.tiers_load_defaults(by=admin, year=Y)
     assert sorted((t.klass, t.min_years_in_class, t.electricity_yuan_per_kwh, t.water_yuan_per_t) for t in added) == [
         ("C", 1, Decimal("0.10"), Decimal("0.5")),
         ("D", 1, Decimal("0.30"), Decimal("1.0")),
@@ -251,17 +251,17 @@ def test_the_demo_policy_loads_once_and_keeps_a_changed_tier(zone):
     ]
     tier = PriceTier.objects.get(year=Y, klass="C")
     prices.tier_save(
-        user=admin, tier=tier, year=Y, klass="C", electricity_yuan_per_kwh=Decimal("0.15"), water_yuan_per_t=Decimal(1)
+        by=admin, tier=tier, year=Y, klass="C", electricity_yuan_per_kwh=Decimal("0.15"), water_yuan_per_t=Decimal(1)
     )
-    assert prices.tiers_load_defaults(user=admin, year=Y) == []
+    assert prices.tiers_load_defaults(by=admin, year=Y) == []
     assert PriceTier.objects.get(year=Y, klass="C").electricity_yuan_per_kwh == Decimal("0.1500")
 
 
 def test_a_second_tier_for_the_same_class_and_years_is_refused(zone):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     with pytest.raises(Refused, match="already"):
         prices.tier_save(
-            user=zone.users.admin, year=Y, klass="D", electricity_yuan_per_kwh=Decimal(1), water_yuan_per_t=Decimal(1)
+            by=zone.users.admin, year=Y, klass="D", electricity_yuan_per_kwh=Decimal(1), water_yuan_per_t=Decimal(1)
         )
 
 
@@ -269,9 +269,9 @@ def test_a_second_tier_for_the_same_class_and_years_is_refused(zone):
 def test_only_administrators_write_tiers(zone, persona):
     user = getattr(zone.users, persona)
     with pytest.raises(Refused):
-        prices.tiers_load_defaults(user=user, year=Y)
+        prices.tiers_load_defaults(by=user, year=Y)
     with pytest.raises(Refused):
-        prices.tier_save(user=user, year=Y, klass="D", electricity_yuan_per_kwh=Decimal(1), water_yuan_per_t=Decimal(1))
+        prices.tier_save(by=user, year=Y, klass="D", electricity_yuan_per_kwh=Decimal(1), water_yuan_per_t=Decimal(1))
     assert not PriceTier.objects.exists()
 
 
@@ -279,7 +279,7 @@ def test_only_administrators_write_tiers(zone, persona):
 
 
 def test_the_prices_page_marks_a_preview_and_offers_no_export_before_the_third_ranking(zone, client):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     publish(Y, {consumer(1): "D"})
     client.force_login(zone.users.admin)
     page = client.get(reverse("evaluation:prices"), {"year": Y}).content.decode()
@@ -305,7 +305,7 @@ def test_the_prices_page_lists_totals_and_downloads_both_lists_once_in_force(zon
 
 
 def test_an_enterprise_sees_the_tiers_and_only_its_own_surcharge(zone, client):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     zone.indicator_a.year = zone.indicator_b.year = Y
     zone.indicator_a.save()
     zone.indicator_b.save()
@@ -345,7 +345,7 @@ def test_department_staff_and_experts_have_no_prices_page(zone, client, persona)
 
 
 def test_the_prices_page_reads_a_constant_number_of_queries(zone, client, django_assert_max_num_queries):
-    prices.tiers_load_defaults(user=zone.users.admin, year=Y)
+    prices.tiers_load_defaults(by=zone.users.admin, year=Y)
     publish(Y, {consumer(100 + n): "D" for n in range(40)})
     client.force_login(zone.users.admin)
     with django_assert_max_num_queries(25):

@@ -22,7 +22,7 @@ def three(zone, make_firm):
         below(make_firm, land=10, tax=50, kwh=100, industry="2614"),
         below(make_firm, land=10, tax=0, kwh=None),
     ]
-    run = services.run_publish(user=zone.users.leader, run=services.run_evaluation(user=zone.users.admin, year=2024))
+    run = services.run_publish(by=zone.users.leader, run=services.run_evaluation(by=zone.users.admin, year=2024))
     return run, firms
 
 
@@ -84,7 +84,7 @@ def test_explain_gives_each_indicator_its_value_benchmark_subscore_and_share(
 
 def test_explain_an_excluded_result_says_why(zone, make_firm):
     firm = make_firm(land_mu=0, tax_wan_yuan=10)
-    run = services.run_evaluation(user=zone.users.admin, year=2024)
+    run = services.run_evaluation(by=zone.users.admin, year=2024)
     e = queries.explain(_result(run, firm))
     assert (e["group"], e["exclusion"], e["exclusion_label"], e["klass"], e["score"]) == (
         "excluded",
@@ -104,11 +104,11 @@ def test_previous_class_comes_from_the_latest_published_run_of_the_year_before(z
     for firm, t in zip(firms, range(10, 0, -1), strict=True):
         below_row = firm.indicators.get(year=2023)
         firm.indicators.create(year=2024, land_mu=below_row.land_mu, tax_wan_yuan=t, electricity_wan_kwh=10)
-    unpublished_2023 = services.run_evaluation(user=admin, year=2023)  # noqa: F841 — not published: not used
-    run_2024 = services.run_evaluation(user=admin, year=2024)
+    unpublished_2023 = services.run_evaluation(by=admin, year=2023)  # noqa: F841 — not published: not used
+    run_2024 = services.run_evaluation(by=admin, year=2024)
     top = _result(run_2024, firms[0])
     assert queries.explain(top)["previous_class"] == ""
-    services.run_publish(user=leader, run=services.run_evaluation(user=admin, year=2023))
+    services.run_publish(by=leader, run=services.run_evaluation(by=admin, year=2023))
     assert queries.explain(top)["previous_class"] == "A"
     assert queries.explain(_result(run_2024, firms[-1]))["previous_class"] == "D"
 
@@ -122,7 +122,7 @@ def test_distribution_by_brand_chain_and_industry_is_one_query(zone, make_firm, 
         firm.chains.add(zone.chain)
     other_chain = f.ChainFactory(code="silicon", name="有机硅")
     firms[0].chains.add(other_chain)
-    run = services.run_evaluation(user=zone.users.admin, year=2024)
+    run = services.run_evaluation(by=zone.users.admin, year=2024)
     klass = dict(EvaluationResult.objects.filter(run=run).values_list("enterprise_id", "klass"))
 
     def expected(members):
@@ -151,8 +151,8 @@ def test_distribution_by_brand_chain_and_industry_is_one_query(zone, make_firm, 
 
 def test_published_runs_and_the_latest_by_role(zone, published_run):
     admin = zone.users.admin
-    draft = services.run_evaluation(user=admin, year=2025)
-    older = services.run_publish(user=zone.users.leader, run=services.run_evaluation(user=admin, year=2024))
+    draft = services.run_evaluation(by=admin, year=2025)
+    older = services.run_publish(by=zone.users.leader, run=services.run_evaluation(by=admin, year=2024))
     assert list(queries.published_runs(admin)) == [published_run, older]
     assert list(queries.published_runs(zone.users.ent_a)) == [published_run, older]
     assert list(queries.published_runs(zone.users.dept_a)) == []
@@ -166,8 +166,8 @@ def test_published_runs_and_the_latest_by_role(zone, published_run):
 
 def test_an_enterprise_history_shows_its_published_results_to_those_who_may_see_them(zone, published_run):
     u = zone.users
-    services.run_evaluation(user=u.admin, year=2025)  # unpublished: nobody's history
-    older = services.run_publish(user=u.leader, run=services.run_evaluation(user=u.admin, year=2024))
+    services.run_evaluation(by=u.admin, year=2025)  # unpublished: nobody's history
+    older = services.run_publish(by=u.leader, run=services.run_evaluation(by=u.admin, year=2024))
     assert [r.run for r in queries.enterprise_history(zone.ent_a, u.ent_a)] == [published_run]  # no 2024 figures
     assert older.results.count() == 0
     assert [r.run for r in queries.enterprise_history(zone.ent_a, u.officer_a)] == [published_run]

@@ -128,9 +128,9 @@ def _reweighted(weight_tax: float) -> dict:
 def test_revising_a_scheme_makes_a_new_version_and_each_year_uses_the_version_in_force(zone):
     default = Scheme.objects.get(name="default")
     v2 = services.scheme_revise(
-        user=zone.users.admin, scheme=default, definition=_reweighted(70), effective_from=2025, note="税收 70"
+        by=zone.users.admin, scheme=default, definition=_reweighted(70), effective_from=2025, note="税收 70"
     )
-    v3 = services.scheme_revise(user=zone.users.admin, scheme=default, definition=_reweighted(60), effective_from=2027)
+    v3 = services.scheme_revise(by=zone.users.admin, scheme=default, definition=_reweighted(60), effective_from=2027)
     default.refresh_from_db()
     assert (v2.number, v3.number, default.current) == (2, 3, v3)
     assert (v2.created_by, v2.note) == (zone.users.admin, "税收 70")
@@ -140,20 +140,20 @@ def test_revising_a_scheme_makes_a_new_version_and_each_year_uses_the_version_in
     assert services.scheme_version_for(year=2030, scheme=default).number == 3
     assert services.scheme_version_for(year=2024, scheme=v3) == v3  # an explicit version is used as given
     # Two versions from the same year: the later one.
-    v4 = services.scheme_revise(user=zone.users.admin, scheme=default, definition=_reweighted(65), effective_from=2025)
+    v4 = services.scheme_revise(by=zone.users.admin, scheme=default, definition=_reweighted(65), effective_from=2025)
     assert services.scheme_version_for(year=2025) == v4
 
 
 def test_old_runs_keep_their_version_and_a_new_version_changes_new_runs_only(zone):
-    old = services.run_evaluation(user=zone.users.admin, year=2025)
+    old = services.run_evaluation(by=zone.users.admin, year=2025)
     old_scores = dict(EvaluationResult.objects.filter(run=old).values_list("uscc", "subscores"))
     v2 = services.scheme_revise(
-        user=zone.users.admin,
+        by=zone.users.admin,
         scheme=Scheme.objects.get(name="default"),
         definition=_reweighted(80),
         effective_from=2020,
     )
-    new = services.run_evaluation(user=zone.users.admin, year=2025)
+    new = services.run_evaluation(by=zone.users.admin, year=2025)
     old.refresh_from_db()
     assert old.scheme_version.number == 1
     assert new.scheme_version == v2
@@ -164,13 +164,13 @@ def test_old_runs_keep_their_version_and_a_new_version_changes_new_runs_only(zon
     assert {s["tax_per_mu"] for s in new_subs} == {80.0}
     assert new.summary["indicators"]["below"][0]["weight"] == 80.0
     # Re-running the old run's version reproduces it.
-    again = services.run_evaluation(user=zone.users.admin, year=2025, scheme=old.scheme_version)
+    again = services.run_evaluation(by=zone.users.admin, year=2025, scheme=old.scheme_version)
     assert dict(EvaluationResult.objects.filter(run=again).values_list("uscc", "subscores")) == old_scores
 
 
 def test_creating_a_scheme_makes_its_version_1(zone):
     scheme = services.scheme_create(
-        user=zone.users.admin,
+        by=zone.users.admin,
         name="gaoxin",
         title="高新区亩均评价",
         definition=_reweighted(60),
@@ -190,10 +190,10 @@ def test_creating_a_scheme_makes_its_version_1(zone):
 def test_only_an_administrator_creates_or_revises_schemes(zone, persona):
     user = getattr(zone.users, persona)
     with pytest.raises(Refused, match="Only an administrator"):
-        services.scheme_create(user=user, name="x", title="X", definition=DEFAULT_DEFINITION, effective_from=2025)
+        services.scheme_create(by=user, name="x", title="X", definition=DEFAULT_DEFINITION, effective_from=2025)
     with pytest.raises(Refused, match="Only an administrator"):
         services.scheme_revise(
-            user=user, scheme=Scheme.objects.get(name="default"), definition=DEFAULT_DEFINITION, effective_from=2025
+            by=user, scheme=Scheme.objects.get(name="default"), definition=DEFAULT_DEFINITION, effective_from=2025
         )
     assert Scheme.objects.count() == 1
     assert SchemeVersion.objects.count() == 1
@@ -203,20 +203,14 @@ def test_an_invalid_definition_or_name_is_refused_and_nothing_is_written(zone):
     admin = zone.users.admin
     bad = _reweighted(0)
     with pytest.raises(Refused, match=r"The scheme is not valid: .*weight: must be greater than 0"):
-        services.scheme_create(user=admin, name="x", title="X", definition=bad, effective_from=2025)
+        services.scheme_create(by=admin, name="x", title="X", definition=bad, effective_from=2025)
     with pytest.raises(Refused, match="The scheme is not valid"):
-        services.scheme_revise(
-            user=admin, scheme=Scheme.objects.get(name="default"), definition=bad, effective_from=2025
-        )
+        services.scheme_revise(by=admin, scheme=Scheme.objects.get(name="default"), definition=bad, effective_from=2025)
     with pytest.raises(Refused, match="A scheme named default exists"):
-        services.scheme_create(
-            user=admin, name="default", title="X", definition=DEFAULT_DEFINITION, effective_from=2025
-        )
+        services.scheme_create(by=admin, name="default", title="X", definition=DEFAULT_DEFINITION, effective_from=2025)
     with pytest.raises(Refused, match="short slug"):
-        services.scheme_create(
-            user=admin, name="高新 区", title="X", definition=DEFAULT_DEFINITION, effective_from=2025
-        )
+        services.scheme_create(by=admin, name="高新 区", title="X", definition=DEFAULT_DEFINITION, effective_from=2025)
     with pytest.raises(Refused, match="The year must be"):
-        services.scheme_create(user=admin, name="x", title="X", definition=DEFAULT_DEFINITION, effective_from=20250)
+        services.scheme_create(by=admin, name="x", title="X", definition=DEFAULT_DEFINITION, effective_from=20250)
     assert Scheme.objects.count() == 1
     assert SchemeVersion.objects.count() == 1

@@ -33,9 +33,9 @@ def test_scope_excludes_no_land_small_land_and_exempt_and_leaves_out_firms_witho
     exempt_without_row = make_firm(year=None)
     without_row = make_firm(year=None)
     exempt_other_year = make_firm(land_mu=20, tax_wan_yuan=100)
-    services.exemption_set(user=admin, enterprise=exempt, year=2024, reason="first_year", details="投产首年")
-    services.exemption_set(user=admin, enterprise=exempt_without_row, year=2024, reason="relocation", details="搬迁")
-    services.exemption_set(user=admin, enterprise=exempt_other_year, year=2023, reason="other", details="2023")
+    services.exemption_set(by=admin, enterprise=exempt, year=2024, reason="first_year", details="投产首年")
+    services.exemption_set(by=admin, enterprise=exempt_without_row, year=2024, reason="relocation", details="搬迁")
+    services.exemption_set(by=admin, enterprise=exempt_other_year, year=2023, reason="other", details="2023")
 
     run, by = run_year()
 
@@ -181,7 +181,7 @@ def test_a_benchmark_of_zero_gives_everybody_zero(zone, make_firm, run_year):
 def test_a_vetoed_firm_is_d_ranked_last_and_not_counted(zone, make_firm, run_year):
     best = below(make_firm, land=10, tax=100, kwh=10)
     others = [below(make_firm, land=10, tax=t, kwh=10) for t in (60, 50, 40)]
-    services.veto_set(user=zone.users.admin, enterprise=best, year=2024, kind="safety", reason="重大安全事故")
+    services.veto_set(by=zone.users.admin, enterprise=best, year=2024, kind="safety", reason="重大安全事故")
 
     run, by = run_year()
 
@@ -278,7 +278,7 @@ def _mixed_year(make_firm, admin):
         for i in range(1, 25)
     ]
     firms += [below(make_firm, land=3 + i, tax=i % 5, kwh=None if i % 4 == 0 else i) for i in range(1, 20)]
-    services.veto_set(user=admin, enterprise=firms[3], year=2024, kind="environment", reason="环境事故")
+    services.veto_set(by=admin, enterprise=firms[3], year=2024, kind="environment", reason="环境事故")
     return firms
 
 
@@ -323,9 +323,9 @@ def test_only_an_administrator_runs_an_evaluation_and_a_refusal_writes_nothing(z
     below(make_firm, land=10, tax=10, kwh=10)
     events = AuditEvent.objects.count()
     with pytest.raises(Refused, match="Only an administrator runs an evaluation"):
-        services.run_evaluation(user=getattr(zone.users, persona), year=2024)
+        services.run_evaluation(by=getattr(zone.users, persona), year=2024)
     with pytest.raises(Refused, match="Only an administrator runs an evaluation"):
-        services.run_enqueue(user=getattr(zone.users, persona), year=2024)
+        services.run_enqueue(by=getattr(zone.users, persona), year=2024)
     assert EvaluationRun.objects.count() == 0
     assert EvaluationResult.objects.count() == 0
     assert Job.objects.count() == 0
@@ -334,20 +334,20 @@ def test_only_an_administrator_runs_an_evaluation_and_a_refusal_writes_nothing(z
 
 def test_a_year_without_a_scheme_version_or_an_unknown_scheme_is_refused(zone):
     with pytest.raises(Refused, match="No version of the scheme"):
-        services.run_evaluation(user=zone.users.admin, year=1999)
+        services.run_evaluation(by=zone.users.admin, year=1999)
     with pytest.raises(Refused, match="no evaluation scheme named nope"):
-        services.run_evaluation(user=zone.users.admin, year=2024, scheme="nope")
+        services.run_evaluation(by=zone.users.admin, year=2024, scheme="nope")
     assert EvaluationRun.objects.count() == 0
 
 
 def test_the_system_may_run_an_evaluation(zone, make_firm):
     below(make_firm, land=10, tax=10, kwh=10)
-    run = services.run_evaluation(user=None, year=2024, note="CLI")
+    run = services.run_evaluation(by=None, year=2024, note="CLI")
     assert (run.created_by, run.note, run.n_below) == (None, "CLI", 1)
 
 
 def test_a_year_with_no_data_gives_an_empty_run(zone):
-    run = services.run_evaluation(user=zone.users.admin, year=2020)
+    run = services.run_evaluation(by=zone.users.admin, year=2020)
     assert (run.n_above, run.n_below, run.n_excluded) == (0, 0, 0)
     assert run.results.count() == 0
     assert run.summary["counts"]["above"] == {"n": 0, "A": 0, "B": 0, "C": 0, "D": 0}
@@ -356,7 +356,7 @@ def test_a_year_with_no_data_gives_an_empty_run(zone):
 def test_progress_goes_from_reading_to_storing_to_done(zone, make_firm):
     below(make_firm, land=10, tax=10, kwh=10)
     seen = []
-    services.run_evaluation(user=zone.users.admin, year=2024, progress=lambda p, s: seen.append((p, s)))
+    services.run_evaluation(by=zone.users.admin, year=2024, progress=lambda p, s: seen.append((p, s)))
     percents = [p for p, _ in seen]
     assert percents == sorted(percents)
     assert percents[0] == 0
@@ -373,14 +373,14 @@ def test_a_brand_scheme_evaluates_only_the_brands_enterprises(zone, make_firm):
     in_b = below(make_firm, land=10, tax=10, kwh=10, brand=zone.brand_b)
     below(make_firm, land=10, tax=10, kwh=10, brand=zone.brand_a)
     scheme = services.scheme_create(
-        user=zone.users.admin,
+        by=zone.users.admin,
         name="lvchan",
         title="绿色集聚区亩均评价",
         definition=DEFAULT_DEFINITION,
         effective_from=2020,
         brand=zone.brand_b,
     )
-    run = services.run_evaluation(user=zone.users.admin, year=2024, scheme="lvchan")
+    run = services.run_evaluation(by=zone.users.admin, year=2024, scheme="lvchan")
     assert run.brand == zone.brand_b
     assert run.scheme_version.scheme == scheme
     assert list(run.results.values_list("uscc", flat=True)) == [in_b.uscc]
@@ -391,18 +391,18 @@ def test_a_brand_scheme_evaluates_only_the_brands_enterprises(zone, make_firm):
 
 @pytest.mark.parametrize("persona", ["leader", "admin"])
 def test_a_leader_or_an_administrator_publishes(zone, persona):
-    run = services.run_evaluation(user=zone.users.admin, year=2025)
-    published = services.run_publish(user=getattr(zone.users, persona), run=run)
+    run = services.run_evaluation(by=zone.users.admin, year=2025)
+    published = services.run_publish(by=getattr(zone.users, persona), run=run)
     assert published.published_at is not None
     assert published.published_by == getattr(zone.users, persona)
 
 
 @pytest.mark.parametrize("persona", ["dept_a", "officer_a", "expert_a", "ent_a"])
 def test_nobody_else_publishes_and_a_refusal_writes_nothing(zone, persona):
-    run = services.run_evaluation(user=zone.users.admin, year=2025)
+    run = services.run_evaluation(by=zone.users.admin, year=2025)
     events = AuditEvent.objects.count()
     with pytest.raises(Refused, match="Only a leader or an administrator publishes"):
-        services.run_publish(user=getattr(zone.users, persona), run=run)
+        services.run_publish(by=getattr(zone.users, persona), run=run)
     run.refresh_from_db()
     assert run.published_at is None
     assert AuditEvent.objects.count() == events
@@ -410,16 +410,16 @@ def test_nobody_else_publishes_and_a_refusal_writes_nothing(zone, persona):
 
 def test_publishing_a_newer_run_of_the_year_supersedes_the_older(zone):
     leader = zone.users.leader
-    old = services.run_publish(user=leader, run=services.run_evaluation(user=zone.users.admin, year=2025))
-    other_year = services.run_publish(user=leader, run=services.run_evaluation(user=zone.users.admin, year=2024))
-    new = services.run_publish(user=leader, run=services.run_evaluation(user=zone.users.admin, year=2025))
+    old = services.run_publish(by=leader, run=services.run_evaluation(by=zone.users.admin, year=2025))
+    other_year = services.run_publish(by=leader, run=services.run_evaluation(by=zone.users.admin, year=2024))
+    new = services.run_publish(by=leader, run=services.run_evaluation(by=zone.users.admin, year=2025))
     old.refresh_from_db()
     other_year.refresh_from_db()
     assert old.published_at is None
     assert new.published_at is not None
     assert other_year.published_at is not None
     with pytest.raises(Refused, match="published already"):
-        services.run_publish(user=leader, run=new)
+        services.run_publish(by=leader, run=new)
 
 
 def test_publishing_tells_each_enterprise_its_class_and_each_officer_how_many_they_serve(zone, make_firm):
@@ -432,9 +432,9 @@ def test_publishing_tells_each_enterprise_its_class_and_each_officer_how_many_th
         defaults={"is_above_scale": False, "land_mu": 10, "tax_wan_yuan": 50, "electricity_wan_kwh": 20},
     )
     make_firm(above=False, year=2023, land_mu=10, tax_wan_yuan=100, electricity_wan_kwh=20)
-    run = services.run_evaluation(user=zone.users.admin, year=2023)
+    run = services.run_evaluation(by=zone.users.admin, year=2023)
     assert not Notification.objects.filter(kind="evaluation_published").exists()  # a draft tells nobody
-    services.run_publish(user=zone.users.leader, run=run)
+    services.run_publish(by=zone.users.leader, run=run)
     result = run.results.get(enterprise=zone.ent_a)
     note = Notification.objects.get(user=zone.users.ent_a, kind="evaluation_published")
     assert note.url == f"/evaluation/results/{result.pk}/"
@@ -451,11 +451,11 @@ def _visible(user):
 def test_results_are_seen_by_role_and_by_enterprises_only_once_published(zone):
     u = zone.users
     a, b = zone.ent_a.uscc, zone.ent_b.uscc
-    run = services.run_evaluation(user=u.admin, year=2025)
+    run = services.run_evaluation(by=u.admin, year=2025)
     assert _visible(u.admin) == _visible(u.leader) == sorted([a, b])
     for persona in ("officer_a", "officer_b", "ent_a", "ent_b", "dept_a", "expert_a"):
         assert _visible(getattr(u, persona)) == [], persona
-    services.run_publish(user=u.leader, run=run)
+    services.run_publish(by=u.leader, run=run)
     assert _visible(u.officer_a) == _visible(u.ent_a) == [a]
     assert _visible(u.officer_b) == _visible(u.ent_b) == [b]
     for persona in ("dept_a", "dept_b", "expert_a", "expert_b"):
@@ -469,14 +469,14 @@ def test_results_are_seen_by_role_and_by_enterprises_only_once_published(zone):
 
 def test_exemptions_and_vetoes_are_set_changed_and_removed_by_an_administrator(zone):
     admin = zone.users.admin
-    e = services.exemption_set(user=admin, enterprise=zone.ent_a, year=2025, reason="first_year", details="投产首年")
-    e2 = services.exemption_set(user=admin, enterprise=zone.ent_a, year=2025, reason="public_utility", details="公用")
+    e = services.exemption_set(by=admin, enterprise=zone.ent_a, year=2025, reason="first_year", details="投产首年")
+    e2 = services.exemption_set(by=admin, enterprise=zone.ent_a, year=2025, reason="public_utility", details="公用")
     assert e2.pk == e.pk
     assert (e2.reason, e2.details, e2.created_by) == ("public_utility", "公用", admin)
-    v = services.veto_set(user=admin, enterprise=zone.ent_b, year=2025, kind="environment", reason="超标排放")
+    v = services.veto_set(by=admin, enterprise=zone.ent_b, year=2025, kind="environment", reason="超标排放")
     assert Veto.objects.get().kind == "environment"
-    services.exemption_remove(user=admin, exemption=e2)
-    services.veto_remove(user=admin, veto=v)
+    services.exemption_remove(by=admin, exemption=e2)
+    services.veto_remove(by=admin, veto=v)
     assert not Exemption.objects.exists()
     assert not Veto.objects.exists()
 
@@ -485,9 +485,9 @@ def test_exemptions_and_vetoes_are_set_changed_and_removed_by_an_administrator(z
 def test_only_an_administrator_exempts_or_vetoes(zone, persona):
     user = getattr(zone.users, persona)
     with pytest.raises(Refused, match="Only an administrator"):
-        services.exemption_set(user=user, enterprise=zone.ent_a, year=2025, reason="other", details="x")
+        services.exemption_set(by=user, enterprise=zone.ent_a, year=2025, reason="other", details="x")
     with pytest.raises(Refused, match="Only an administrator"):
-        services.veto_set(user=user, enterprise=zone.ent_a, year=2025, kind="other", reason="x")
+        services.veto_set(by=user, enterprise=zone.ent_a, year=2025, kind="other", reason="x")
     assert not Exemption.objects.exists()
     assert not Veto.objects.exists()
 
@@ -497,14 +497,14 @@ def test_exemptions_and_vetoes_need_a_reason(zone):
 
     admin = zone.users.admin
     with pytest.raises(Refused, match="Choose the reason"):
-        services.exemption_set(user=admin, enterprise=zone.ent_a, year=2025, reason="bored", details="x")
+        services.exemption_set(by=admin, enterprise=zone.ent_a, year=2025, reason="bored", details="x")
     with pytest.raises(Refused, match="Say why"):
-        services.exemption_set(user=admin, enterprise=zone.ent_a, year=2025, reason="other", details="  ")
+        services.exemption_set(by=admin, enterprise=zone.ent_a, year=2025, reason="other", details="  ")
     with pytest.raises(Refused, match="Describe"):
-        services.veto_set(user=admin, enterprise=zone.ent_a, year=2025, kind="safety", reason="")
+        services.veto_set(by=admin, enterprise=zone.ent_a, year=2025, kind="safety", reason="")
     with pytest.raises(Refused, match="happened in 2025"):
         services.veto_set(
-            user=admin, enterprise=zone.ent_a, year=2025, kind="safety", reason="x", occurred_on=date(2024, 5, 1)
+            by=admin, enterprise=zone.ent_a, year=2025, kind="safety", reason="x", occurred_on=date(2024, 5, 1)
         )
 
 
@@ -513,7 +513,7 @@ def test_exemptions_and_vetoes_need_a_reason(zone):
 
 def test_a_queued_run_is_run_by_the_worker_and_linked_to_its_job(zone, make_firm):
     f = below(make_firm, land=10, tax=10, kwh=10)
-    job = services.run_enqueue(user=zone.users.admin, year=2024, note="queued")
+    job = services.run_enqueue(by=zone.users.admin, year=2024, note="queued")
     assert job.kind == "evaluation.run"
     assert job.status == Job.Status.QUEUED
     assert jobs.run_pending() == 1

@@ -37,6 +37,7 @@ from hitechzone.common.spreadsheets import XLSX_MIME
 from hitechzone.enterprises.models import Industry
 from hitechzone.evaluation import services, views
 from hitechzone.evaluation.models import EvaluationResult, EvaluationRun, Exemption, Scheme, SchemeVersion, Veto
+from hitechzone.evaluation.roles import M4_ROLES
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024
@@ -77,7 +78,7 @@ def case(zone):
     figures(zone.ent_a, tax=30, electricity=100)
     figures(third, tax=20)
     figures(zone.ent_b, tax=10, electricity=50)
-    run = services.run_evaluation(user=zone.users.admin, year=YEAR)
+    run = services.run_evaluation(by=zone.users.admin, year=YEAR)
     results = {r.enterprise_id: r for r in EvaluationResult.objects.filter(run=run)}
     zone.third = third
     zone.run = run
@@ -89,7 +90,7 @@ def case(zone):
 
 @pytest.fixture
 def published(case):
-    services.run_publish(user=case.users.leader, run=case.run)
+    services.run_publish(by=case.users.leader, run=case.run)
     case.run.refresh_from_db()
     return case
 
@@ -230,7 +231,7 @@ def test_the_module_menu_lists_what_the_role_may_open_and_only_pages_that_exist(
 
 def test_the_menu_leaves_out_an_entry_whose_page_does_not_exist_yet(rf, zone, monkeypatch):
     monkeypatch.setattr(
-        views, "NAV", (*views.NAV, ("later", "Later", "evaluation:not-built", views.M4_ROLES, "bi-question"))
+        views.menu, "NAV", (*views.NAV, ("later", "Later", "evaluation:not-built", M4_ROLES, "bi-question"))
     )
     request = rf.get(reverse("evaluation:home"))
     request.user = zone.users.admin
@@ -310,7 +311,7 @@ def test_the_run_form_enqueues_a_job_whose_run_produces_the_run_and_links_to_it(
 def test_a_refused_run_is_not_enqueued_and_the_reason_is_shown(client, zone):
     # A scheme whose only version starts after the year: the service refuses before anything is queued.
     services.scheme_create(
-        user=zone.users.admin,
+        by=zone.users.admin,
         name="later",
         title="2026 起的方案",
         definition=Scheme.objects.get(name="default").current.definition,
@@ -460,8 +461,8 @@ def test_the_explanation_marks_an_imputed_value_and_gives_the_gap_to_the_next_cl
 def test_the_explanation_gives_last_years_class_and_the_history_of_published_years(client, published):
     figures(published.ent_a, tax=5, electricity=100, year=YEAR - 1)
     figures(published.ent_b, tax=50, electricity=100, year=YEAR - 1)
-    earlier = services.run_evaluation(user=published.users.admin, year=YEAR - 1)
-    services.run_publish(user=published.users.leader, run=earlier)
+    earlier = services.run_evaluation(by=published.users.admin, year=YEAR - 1)
+    services.run_publish(by=published.users.leader, run=earlier)
     page = html(as_user(client, published.users.ent_a).get(reverse("evaluation:result", args=[published.result_a.pk])))
     previous = EvaluationResult.objects.get(run=earlier, enterprise=published.ent_a)
     assert f'data-class="{previous.klass}"' in page.split('data-testid="previous-class"')[1].split("</div>")[0]
@@ -472,7 +473,7 @@ def test_the_explanation_gives_last_years_class_and_the_history_of_published_yea
 def test_an_excluded_enterprise_is_told_why(client, case):
     tiny = f.EnterpriseFactory(name="小微企业", brand=case.brand_a)
     figures(tiny, tax=1, land=2)
-    run = services.run_evaluation(user=case.users.admin, year=YEAR)
+    run = services.run_evaluation(by=case.users.admin, year=YEAR)
     result = EvaluationResult.objects.get(run=run, enterprise=tiny)
     page = html(as_user(client, case.users.admin).get(reverse("evaluation:result", args=[result.pk])))
     assert 'data-testid="excluded"' in page
@@ -567,7 +568,7 @@ def test_an_administrator_adds_a_brand_scheme_that_evaluates_only_that_brands_en
     assert Scheme.objects.count() == 2
     make_firm(brand=zone.brand_a, land_mu=10, tax_wan_yuan=100, electricity_wan_kwh=50)
     make_firm(brand=zone.brand_b, land_mu=10, tax_wan_yuan=200, electricity_wan_kwh=50)
-    run = services.run_evaluation(user=zone.users.admin, year=YEAR, scheme="gaoxin-2025")
+    run = services.run_evaluation(by=zone.users.admin, year=YEAR, scheme="gaoxin-2025")
     assert run.brand == zone.brand_a
     assert {r.enterprise.brand_id for r in run.results.select_related("enterprise")} == {zone.brand_a.pk}
 
@@ -648,7 +649,7 @@ def test_an_administrator_enters_a_veto_by_uscc_and_the_next_run_puts_the_firm_i
     )
     assert response.status_code == 302
     assert Veto.objects.get().enterprise == zone.ent_a
-    run = services.run_evaluation(user=zone.users.admin, year=YEAR)
+    run = services.run_evaluation(by=zone.users.admin, year=YEAR)
     assert EvaluationResult.objects.get(run=run, enterprise=zone.ent_a).klass == "D"
 
 
@@ -671,7 +672,7 @@ def test_a_refused_veto_shows_the_reason_on_the_form(client, zone):
 @pytest.mark.parametrize("persona", ["leader", "officer_a"])
 def test_leaders_and_officers_read_the_lists_but_cannot_change_them(client, zone, persona):
     exemption = services.exemption_set(
-        user=zone.users.admin, enterprise=zone.ent_a, year=YEAR, reason=Exemption.Reason.OTHER, details="x"
+        by=zone.users.admin, enterprise=zone.ent_a, year=YEAR, reason=Exemption.Reason.OTHER, details="x"
     )
     client = as_user(client, getattr(zone.users, persona))
     page = html(client.get(reverse("evaluation:exemptions"), {"year": YEAR}))
@@ -685,7 +686,7 @@ def test_leaders_and_officers_read_the_lists_but_cannot_change_them(client, zone
 def test_an_officer_sees_the_exemptions_of_their_enterprises_only(client, zone):
     for enterprise in (zone.ent_a, zone.ent_b):
         services.exemption_set(
-            user=zone.users.admin, enterprise=enterprise, year=YEAR, reason=Exemption.Reason.OTHER, details="x"
+            by=zone.users.admin, enterprise=enterprise, year=YEAR, reason=Exemption.Reason.OTHER, details="x"
         )
     page = html(as_user(client, zone.users.officer_a).get(reverse("evaluation:exemptions"), {"year": YEAR}))
     assert zone.ent_a.uscc in page
@@ -716,12 +717,12 @@ def _more_firms(zone, n: int, year: int = YEAR):
 
 @pytest.mark.parametrize("persona", ["admin", "officer_a"])
 def test_the_run_page_costs_the_same_queries_whatever_the_number_of_results(client, case, persona):
-    services.run_publish(user=case.users.leader, run=case.run)
+    services.run_publish(by=case.users.leader, run=case.run)
     client = as_user(client, getattr(case.users, persona))
     few = _queries(client, reverse("evaluation:run", args=[case.run.pk]))
     _more_firms(case, 30)
-    big = services.run_evaluation(user=case.users.admin, year=YEAR)
-    services.run_publish(user=case.users.leader, run=big)
+    big = services.run_evaluation(by=case.users.admin, year=YEAR)
+    services.run_publish(by=case.users.leader, run=big)
     many = _queries(client, reverse("evaluation:run", args=[big.pk]))
     assert many == few
 
@@ -732,9 +733,9 @@ def test_the_overview_and_the_runs_list_cost_the_same_queries_whatever_the_numbe
     few_runs = _queries(client, reverse("evaluation:runs"))
     _more_firms(case, 10)
     for _i in range(4):
-        services.run_evaluation(user=case.users.admin, year=YEAR)
+        services.run_evaluation(by=case.users.admin, year=YEAR)
     _more_firms(case, 3, year=YEAR - 1)
-    services.run_publish(user=case.users.leader, run=services.run_evaluation(user=case.users.admin, year=YEAR - 1))
+    services.run_publish(by=case.users.leader, run=services.run_evaluation(by=case.users.admin, year=YEAR - 1))
     assert _queries(client, reverse("evaluation:home")) == few_home
     assert _queries(client, reverse("evaluation:runs")) == few_runs
 
@@ -747,8 +748,8 @@ def test_the_lists_of_exemptions_and_vetoes_cost_the_same_queries_whatever_their
     for i in range(8):
         enterprise = f.EnterpriseFactory()
         services.exemption_set(
-            user=zone.users.admin, enterprise=enterprise, year=YEAR, reason=Exemption.Reason.OTHER, details=f"第{i}家"
+            by=zone.users.admin, enterprise=enterprise, year=YEAR, reason=Exemption.Reason.OTHER, details=f"第{i}家"
         )
-        services.veto_set(user=zone.users.admin, enterprise=enterprise, year=YEAR, kind=Veto.Kind.OTHER, reason="x")
+        services.veto_set(by=zone.users.admin, enterprise=enterprise, year=YEAR, kind=Veto.Kind.OTHER, reason="x")
     for name, n in few.items():
         assert _queries(client, reverse(name), {"year": YEAR}) == n

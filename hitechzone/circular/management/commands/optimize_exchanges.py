@@ -39,7 +39,7 @@ class Command(BaseCommand):
             data = optimize.scenario_from_zone(year=from_zone, chain=chain)
         try:
             if store:
-                result = optimize.run_optimization(user=None, scenario=data, name=name, year=from_zone).result
+                result = optimize.run_optimization(by=None, scenario=data, name=name, year=from_zone).result
             else:
                 result = optimize.solve(data)
         except optimize.ScenarioError as exc:

@@ -53,14 +53,14 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, scheme: str | None, note: str, output: str | None, publish: bool, **options):
         try:
             run = services.run_evaluation(
-                user=None,
+                by=None,
                 year=year,
                 scheme=scheme,
                 note=note,
                 progress=TerminalProgress(options.get("stderr") or sys.stderr),
             )
             if publish:
-                run = services.run_publish(user=None, run=run)
+                run = services.run_publish(by=None, run=run)
         except services.Refused as exc:
             raise CommandError(str(exc)) from exc
         counts = run.summary.get("counts", {})

@@ -1,225 +1,31 @@
-"""Writes of M4's evaluation: schemes and their versions, exemptions, vetoes, runs and their publication.
-
-Every function is keyword-only, runs in one transaction and is audited (the models are registered in
-``apps.py``; the results of a run are written in bulk and covered by the run's own audit record). An action the
-rules do not allow raises :class:`Refused` with a message for the user and writes nothing.
-
-Who: an administrator edits schemes, exemptions and vetoes and runs evaluations; a leader or an administrator
-publishes a run. ``user=None`` is the system (a management command, the demo): it may do all of it.
-
-**A run** (:func:`run_evaluation`) reads, for its year, every enterprise with a row of yearly indicators (only
-the brand's when the scheme is a brand's) plus the enterprises exempted for the year without such a row; an
-enterprise with neither is not part of the run (it has nothing to be evaluated on, and nothing to be told).
-Each of them gets one :class:`~hitechzone.evaluation.models.EvaluationResult`: its group (above / below /
-excluded) and why it is excluded (no land, below designated size on less than the minimum land, exempted), its
-score, class, rank in the group and in its industry division (the first two digits of GB/T 4754; enterprises
-without an industry of division level or deeper get no industry rank), whether it was vetoed, its indicator
-values and sub-scores, the figures read (``null`` when blank) and the 亩均税收 it needs for the next class.
-The run stores the scheme version it used and a summary (benchmarks, class counts and floors, the indicators
-with their labels, weights and units). Runs and results are never changed afterwards: running again (the same
-scheme version on the same data) gives a new run with the same numbers.
-
-On PostgreSQL the results go in as numbers only — one binary ``COPY`` built by numpy into a temporary table —
-and ``INSERT … SELECT`` writes the rows, the server rendering the JSON (no Python object per row; 100,000
-enterprises: see bench/README.md, "M4 end to end"); elsewhere with ``bulk_create``. JSON numbers are the
-shortest text that reads back to the same float; NaN (missing) is ``null``.
-"""
+"""Evaluation runs: read the year's figures, score them, store the results (a binary COPY on PostgreSQL); publish."""
 
 from __future__ import annotations
 
 import json
 import math
 import time
-from collections.abc import Callable
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import FloatField, Max
+from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role
 from hitechzone.common import audit, jobs
+from hitechzone.common.bulk import copy_arrays
 from hitechzone.common.models import Job, Source
-from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
-from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise, EnterpriseIndicator
+from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator
+from hitechzone.evaluation import kernel
+from hitechzone.evaluation.models import EvaluationResult, EvaluationRun, Exemption, SchemeVersion, Veto
+from hitechzone.evaluation.roles import PUBLISH_ROLES
+from hitechzone.evaluation.roles import role as _role
 
-from . import kernel
-from .models import EvaluationResult, EvaluationRun, Exemption, Scheme, SchemeVersion, Veto
-from .schemes import scheme_from_dict
-
-#: The background job that runs :func:`run_evaluation` (params ``{"year", "scheme_version", "note"}``).
-JOB_KIND = "evaluation.run"
-DEFAULT_SCHEME_NAME = "default"
-#: Results per COPY statement / bulk_create batch (the progress bar moves between chunks).
-STORE_CHUNK = 20_000
-
-Progress = Callable[[int, str], None]
-Exclusion = EvaluationResult.Exclusion
-
-
-def _role(user) -> str:
-    return user.effective_role if user is not None else ""
-
-
-def _is_admin(user) -> bool:
-    """The system (``None``) or an administrator."""
-    return user is None or _role(user) == Role.ADMIN
-
-
-def _require_admin(user, message: str) -> None:
-    _require(_is_admin(user), message)
-
-
-def _check_year(year) -> int:
-    _require(
-        isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR,
-        _("The year must be a whole number between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
-    )
-    return year
-
-
-def _check_definition(definition) -> None:
-    try:
-        scheme_from_dict(definition)
-    except ValidationError as exc:
-        raise Refused(_("The scheme is not valid: %(problems)s") % {"problems": " ".join(exc.messages)}) from exc
-
-
-# --- Schemes ------------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def scheme_create(
-    *, user, name: str, title: str, definition: dict, effective_from: int, brand=None, description: str = "", note=""
-) -> Scheme:
-    """A new scheme with its version 1 (used from ``effective_from`` on)."""
-    _require_admin(user, _("Only an administrator creates evaluation schemes."))
-    name = (name or "").strip()
-    _require(bool(name) and slugify(name) == name and len(name) <= 40, _("The name is a short slug, e.g. “gaoxin”."))
-    _require(not Scheme.objects.filter(name=name).exists(), _("A scheme named %(name)s exists.") % {"name": name})
-    title = (title or "").strip()
-    _require(bool(title) and len(title) <= 100, _("Give the scheme a title (at most 100 characters)."))
-    _check_year(effective_from)
-    _check_definition(definition)
-    scheme = Scheme.objects.create(name=name, title=title, brand=brand, description=description or "")
-    version = SchemeVersion.objects.create(
-        scheme=scheme,
-        number=1,
-        effective_from=effective_from,
-        definition=definition,
-        note=(note or "")[:200],
-        created_by=user,
-    )
-    scheme.current = version
-    scheme.save(update_fields=["current"])
-    return scheme
-
-
-@transaction.atomic
-def scheme_revise(*, user, scheme: Scheme, definition: dict, effective_from: int, note: str = "") -> SchemeVersion:
-    """A new version of ``scheme``, used for the years from ``effective_from`` on (earlier versions and the runs
-    that used them are kept as they are)."""
-    _require_admin(user, _("Only an administrator revises evaluation schemes."))
-    _check_year(effective_from)
-    _check_definition(definition)
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    number = (scheme.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = SchemeVersion.objects.create(
-        scheme=scheme,
-        number=number,
-        effective_from=effective_from,
-        definition=definition,
-        note=(note or "")[:200],
-        created_by=user,
-    )
-    scheme.current = version
-    scheme.save(update_fields=["current"])
-    return version
-
-
-def scheme_version_for(*, year: int, scheme=None) -> SchemeVersion:
-    """The version of ``scheme`` that applies to ``year``: the one with the latest ``effective_from`` not after the
-    year (of two from the same year, the later version). ``scheme``: ``None`` (the default scheme), a scheme's
-    name, a :class:`Scheme`, or a :class:`SchemeVersion` (returned as it is: an explicit choice)."""
-    if isinstance(scheme, SchemeVersion):
-        return scheme
-    if scheme is None or isinstance(scheme, str):
-        name = scheme or DEFAULT_SCHEME_NAME
-        found = Scheme.objects.filter(name=name).first()
-        _require(found is not None, _("There is no evaluation scheme named %(name)s.") % {"name": name})
-        scheme = found
-    version = (
-        SchemeVersion.objects.select_related("scheme", "scheme__brand")
-        .filter(scheme=scheme, effective_from__lte=year)
-        .order_by("-effective_from", "-number")
-        .first()
-    )
-    _require(
-        version is not None,
-        _("No version of the scheme %(scheme)s applies to %(year)s.") % {"scheme": scheme, "year": year},
-    )
-    return version
-
-
-# --- Exemptions and vetoes ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def exemption_set(*, user, enterprise: Enterprise, year: int, reason: str, details: str) -> Exemption:
-    """Exempt ``enterprise`` from the evaluation of ``year`` (or change the reason of its exemption)."""
-    _require_admin(user, _("Only an administrator exempts enterprises from the evaluation."))
-    _check_year(year)
-    _require(reason in Exemption.Reason.values, _("Choose the reason of the exemption."))
-    details = (details or "").strip()
-    _require(bool(details) and len(details) <= 200, _("Say why the enterprise is exempted (at most 200 characters)."))
-    exemption = Exemption.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
-    if exemption is None:
-        return Exemption.objects.create(
-            enterprise=enterprise, year=year, reason=reason, details=details, created_by=user
-        )
-    exemption.reason, exemption.details = reason, details
-    exemption.save(update_fields=["reason", "details"])
-    return exemption
-
-
-@transaction.atomic
-def exemption_remove(*, user, exemption: Exemption) -> None:
-    _require_admin(user, _("Only an administrator removes exemptions."))
-    exemption.delete()
-
-
-@transaction.atomic
-def veto_set(*, user, enterprise: Enterprise, year: int, kind: str, reason: str, occurred_on=None) -> Veto:
-    """一票否决: ``enterprise`` is class D in ``year`` (or change the record of its veto)."""
-    _require_admin(user, _("Only an administrator enters vetoes."))
-    _check_year(year)
-    _require(kind in Veto.Kind.values, _("Choose the kind of accident or violation."))
-    reason = (reason or "").strip()
-    _require(bool(reason) and len(reason) <= 200, _("Describe the accident or violation (at most 200 characters)."))
-    _require(
-        occurred_on is None or occurred_on.year == year,
-        _("The accident must have happened in %(year)s.") % {"year": year},
-    )
-    veto = Veto.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
-    if veto is None:
-        return Veto.objects.create(
-            enterprise=enterprise, year=year, kind=kind, reason=reason, occurred_on=occurred_on, created_by=user
-        )
-    veto.kind, veto.reason, veto.occurred_on = kind, reason, occurred_on
-    veto.save(update_fields=["kind", "reason", "occurred_on"])
-    return veto
-
-
-@transaction.atomic
-def veto_remove(*, user, veto: Veto) -> None:
-    _require_admin(user, _("Only an administrator removes vetoes."))
-    veto.delete()
-
+from .checks import JOB_KIND, STORE_CHUNK, Exclusion, Progress, _check_year, _require_admin
+from .schemes import scheme_version_for
 
 # --- Runs ------------------------------------------------------------------------------------------------------
 
@@ -429,22 +235,10 @@ class _Rows:
     def copy_binary(self, cursor, table: str) -> None:
         """Create the staging table and fill it with one binary COPY built by numpy (no Python per row)."""
         cols = self._binary_columns()
-        widths = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "float8": ">f8", "bool": "u1"}
         # Dropped when done; ON COMMIT DROP too, as the outer transaction may be longer (a test's, a caller's).
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(f'{c} {t}' for c, t, _ in cols)}) ON COMMIT DROP")
-        dtype = [("nf", ">i2")]
-        for c, t, _a in cols:
-            dtype += [(f"l_{c}", ">i4"), (f"d_{c}", widths[t])]
-        rows = np.zeros(self.inp.n, dtype=dtype)
-        rows["nf"] = len(cols)
-        for c, t, a in cols:
-            rows[f"l_{c}"] = np.dtype(widths[t]).itemsize
-            rows[f"d_{c}"] = a
-        data = b"PGCOPY\n\xff\r\n\x00" + bytes(8) + rows.tobytes() + b"\xff\xff"
-        with cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
-            for at in range(0, len(data), 8 << 20):
-                copy.write(data[at : at + (8 << 20)])
+        copy_arrays(cursor, table, cols)
         cursor.execute(f"ANALYZE {table}")  # so that the join to the enterprises is a hash join, not 100k probes
 
     def insert_sql(self, table: str) -> str:
@@ -547,12 +341,12 @@ def _summary(result: kernel.Result, scheme: kernel.Scheme, rows: _Rows) -> dict:
 
 
 def run_evaluation(
-    *, user, year: int, scheme=None, note: str = "", progress: Progress | None = None, job: Job | None = None
+    *, by, year: int, scheme=None, note: str = "", progress: Progress | None = None, job: Job | None = None
 ) -> EvaluationRun:
     """Evaluate ``year`` with the version of ``scheme`` that applies to it (see :func:`scheme_version_for`) and
     store the run and one result per enterprise of the run (see the module's docstring). Synchronous; reports
     ``progress(percent, stage)`` while reading, computing and storing. ``job``: the background job running it."""
-    _require_admin(user, _("Only an administrator runs an evaluation."))
+    _require_admin(by, _("Only an administrator runs an evaluation."))
     _check_year(year)
     progress = progress or _nothing
     started = time.perf_counter()
@@ -575,7 +369,7 @@ def run_evaluation(
             brand_id=brand_id,
             status=EvaluationRun.Status.DONE,
             note=(note or "")[:200],
-            created_by=user,
+            created_by=by,
             n_above=rows.count(kernel.ABOVE),
             n_below=rows.count(kernel.BELOW),
             n_excluded=rows.count(kernel.EXCLUDED),
@@ -583,7 +377,7 @@ def run_evaluation(
             job=job,
         )
         _store(rows, run.pk, progress, 45, 99)
-        # Timing only (the audit record of the creation above holds everything else).
+        # Timing only: fields declared operational in apps.py (the creation's audit record holds everything else).
         run.finished_at = timezone.now()
         run.seconds = round(time.perf_counter() - started, 3)
         EvaluationRun.objects.filter(pk=run.pk).update(finished_at=run.finished_at, seconds=run.seconds)
@@ -591,14 +385,14 @@ def run_evaluation(
     return run
 
 
-def run_enqueue(*, user, year: int, scheme=None, note: str = "") -> Job:
+def run_enqueue(*, by, year: int, scheme=None, note: str = "") -> Job:
     """Run an evaluation in the background (job kind ``evaluation.run``; its result is ``{"run": id}``). The rules
     are checked now: a refused run is never queued."""
-    _require_admin(user, _("Only an administrator runs an evaluation."))
+    _require_admin(by, _("Only an administrator runs an evaluation."))
     _check_year(year)
     version = scheme_version_for(year=year, scheme=scheme)
     return jobs.enqueue(
-        JOB_KIND, user=user, params={"year": year, "scheme_version": version.pk, "note": (note or "")[:200]}
+        JOB_KIND, user=by, params={"year": year, "scheme_version": version.pk, "note": (note or "")[:200]}
     )
 
 
@@ -608,7 +402,7 @@ def _run_job(job: Job, report: jobs.JobReporter) -> dict:
     version = SchemeVersion.objects.select_related("scheme").get(pk=params["scheme_version"])
     with audit.audit_context(user=job.user, source=Source.SYSTEM):
         run = run_evaluation(
-            user=job.user,
+            by=job.user,
             year=int(params["year"]),
             scheme=version,
             note=params.get("note", ""),
@@ -626,11 +420,11 @@ def _run_job(job: Job, report: jobs.JobReporter) -> dict:
 
 
 @transaction.atomic
-def run_publish(*, user, run: EvaluationRun) -> EvaluationRun:
+def run_publish(*, by, run: EvaluationRun) -> EvaluationRun:
     """Publish ``run``: its enterprises (and their officers) see their results. It replaces the run published
     before for the same year and brand (that one's ``published_at`` is cleared)."""
     _require(
-        user is None or _role(user) in (Role.ADMIN, Role.LEADER),
+        by is None or _role(by) in PUBLISH_ROLES,
         _("Only a leader or an administrator publishes an evaluation."),
     )
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
@@ -642,7 +436,7 @@ def run_publish(*, user, run: EvaluationRun) -> EvaluationRun:
         older.published_at = None
         older.save(update_fields=["published_at"])
     run.published_at = timezone.now()
-    run.published_by = user
+    run.published_by = by
     run.save(update_fields=["published_at", "published_by"])
     _notify_published(run)
     return run

@@ -30,35 +30,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hitechzone.accounts.models import Role
+from hitechzone.common.params import year_or
 from hitechzone.common.rules import Refused
 from hitechzone.common.spreadsheets import XLSX_MIME, xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import paginate
 from hitechzone.enterprises.models import Industry
+from hitechzone.evaluation import energy, prices
+from hitechzone.evaluation.models import EnergyRanking, EnergyRankingEntry, EnergyYear, EvaluationRun, Klass, PriceTier
+from hitechzone.evaluation.roles import ADMIN, M4_ROLES, WHOLE_ZONE_ROLES
+from hitechzone.evaluation.roles import role as _role
 
-from . import energy, prices
-from .models import EnergyRanking, EnergyRankingEntry, EnergyYear, EvaluationRun, Klass, PriceTier
-from .views import render_page
+from .menu import render_page
 
-ADMIN, LEADER, OFFICER, ENTERPRISE = Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE
-M4_ROLES = frozenset({ADMIN, LEADER, OFFICER, ENTERPRISE})
-ZONE_ROLES = frozenset({ADMIN, LEADER})  # the whole ranking and the whole surcharge list
+ZONE_ROLES = WHOLE_ZONE_ROLES  # the whole ranking and the whole surcharge list
 ENTRIES_PER_PAGE = 50
 # Edges of the distribution chart, tce per 10,000 yuan of value added.
 INTENSITY_EDGES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
-
-
-def _role(user) -> str:
-    return user.effective_role
-
-
-def _year(value, default: int) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
-    return year if 2000 <= year <= timezone.localdate().year + 1 else default
 
 
 def _last_year() -> int:
@@ -231,7 +219,7 @@ def energy_ranking(request):
     role = _role(user)
     _deny_unless(user, M4_ROLES)
     years = list(EnergyRanking.objects.for_user(user).values_list("year", flat=True).order_by("-year"))
-    year = _year(request.GET.get("year"), years[0] if years else _last_year())
+    year = year_or(request.GET.get("year"), years[0] if years else _last_year())
     ranking = EnergyRanking.objects.for_user(user).filter(year=year).select_related("created_by").first()
     context = {
         "year": year,
@@ -280,7 +268,7 @@ def energy_rank(request):
         return redirect("evaluation:energy")
     year = form.cleaned_data["year"]
     try:
-        ranking = energy.rank_energy(user=user, year=year)
+        ranking = energy.rank_energy(by=user, year=year)
     except Refused as exc:
         _refusal(request, exc)
     else:
@@ -302,7 +290,7 @@ def energy_years(request):
         form = EnergyYearForm(request.POST)
         if form.is_valid():
             try:
-                setting = energy.energy_year_set(user=user, **form.cleaned_data)
+                setting = energy.energy_year_set(by=user, **form.cleaned_data)
             except Refused as exc:
                 _refusal(request, exc)
             else:
@@ -330,7 +318,7 @@ def energy_year_delete(request, pk: int):
     _deny_unless(user, {ADMIN})
     setting = get_object_or_404(EnergyYear.objects.for_user(user), pk=pk)
     try:
-        energy.energy_year_remove(user=user, setting=setting)
+        energy.energy_year_remove(by=user, setting=setting)
     except Refused as exc:
         _refusal(request, exc)
     else:
@@ -352,7 +340,7 @@ def price_list(request):
         EvaluationRun.objects.filter(published_at__isnull=False, brand__isnull=True).values_list("year", flat=True)
     )
     listed = [y for y in tier_years if y in evaluated]
-    year = _year(request.GET.get("year"), (listed or tier_years or [_last_year()])[0])
+    year = year_or(request.GET.get("year"), (listed or tier_years or [_last_year()])[0])
     export = request.GET.get("export")
     if export in prices.COMPANIES:
         _deny_unless(user, ZONE_ROLES)
@@ -405,12 +393,12 @@ def price_tier_save(request, pk: int | None = None):
     _deny_unless(user, M4_ROLES)
     tier = get_object_or_404(PriceTier.objects.for_user(user), pk=pk) if pk else None
     form = TierForm(request.POST)
-    year = _year(request.POST.get("year"), _last_year())
+    year = year_or(request.POST.get("year"), _last_year())
     if not form.is_valid():
         _form_errors(request, form)
     else:
         try:
-            tier = prices.tier_save(user=user, tier=tier, **form.cleaned_data)
+            tier = prices.tier_save(by=user, tier=tier, **form.cleaned_data)
         except Refused as exc:
             _refusal(request, exc)
         else:
@@ -427,7 +415,7 @@ def price_tier_delete(request, pk: int):
     tier = get_object_or_404(PriceTier.objects.for_user(user), pk=pk)
     year = tier.year
     try:
-        prices.tier_delete(user=user, tier=tier)
+        prices.tier_delete(by=user, tier=tier)
     except Refused as exc:
         _refusal(request, exc)
     else:
@@ -441,9 +429,9 @@ def price_tiers_defaults(request):
     """Add the demo policy's tiers a year lacks (administrators)."""
     user = request.user
     _deny_unless(user, M4_ROLES)
-    year = _year(request.POST.get("year"), _last_year())
+    year = year_or(request.POST.get("year"), _last_year())
     try:
-        added = prices.tiers_load_defaults(user=user, year=year)
+        added = prices.tiers_load_defaults(by=user, year=year)
     except Refused as exc:
         _refusal(request, exc)
     else:

@@ -23,30 +23,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hitechzone.accounts.models import Role
 from hitechzone.common.models import AuditEvent
+from hitechzone.common.params import year_from_query
 from hitechzone.common.rules import Refused
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.common.views import paginate
 from hitechzone.enterprises.models import Enterprise
+from hitechzone.evaluation import land
+from hitechzone.evaluation.models import ExitCase, ExitPolicy, RewardBasis
+from hitechzone.evaluation.roles import EDITORS, POLICY_ROLES
 from hitechzone.zone.models import Parcel
 
-from . import land
-from .models import ExitCase, ExitPolicy, RewardBasis
-from .views import render_page
+from .menu import render_page
 
 S = ExitCase.Status
-POLICY_ROLES = frozenset({Role.ADMIN, Role.LEADER})
-
-
-def _role(user) -> str:
-    return user.effective_role
-
-
-def _year_param(request) -> int | None:
-    year = _int_param(request, "year")
-    return year if year and 2000 <= year <= timezone.localdate().year + 1 else None
 
 
 def _parcels_by_code(user, text: str) -> list[Parcel]:
@@ -220,7 +211,7 @@ def _form_errors(form) -> str:
 def inefficient_list(request):
     user = request.user
     _deny_unless(user, land.READERS)
-    year = land.candidates_year(_year_param(request))
+    year = land.candidates_year(year_from_query(request, None))
     rows = land.inefficient(user=user, year=year)
     reason = request.GET.get("reason", "")
     if reason in land.Reason.labels():
@@ -245,7 +236,7 @@ def inefficient_list(request):
 
 def _filtered_cases(request):
     cases = land.cases(request.user)
-    year = _year_param(request)
+    year = year_from_query(request, None)
     if year:
         cases = cases.filter(identified_on__year=year)
     status = request.GET.get("status", "")
@@ -412,7 +403,7 @@ def case_new(request):
             {"enterprise": None, "found": found, "q": q, "inefficient_url": reverse("evaluation:inefficient")},
         )
     today = timezone.localdate()
-    year = _year_param(request)
+    year = year_from_query(request, None)
     candidate = next((r for r in land.inefficient(user=user, year=year) if r.enterprise.pk == enterprise.pk), None)
     initial = {
         "identified_on": today,
@@ -427,7 +418,7 @@ def case_new(request):
         try:
             swap = _parcels_by_code(user, data["swap_parcels"])
             case = land.case_open(
-                user=user,
+                by=user,
                 enterprise=enterprise,
                 mode=data["mode"],
                 trigger=data["trigger"],
@@ -483,7 +474,7 @@ def case_advance(request, pk: int):
             successor = _enterprise_by_uscc_or_name(user, data["successor"])
             if successor is not None:
                 fields["successor"] = successor
-        case = land.case_advance(user=user, case=case, to=data["to"], on=data["on"], note=data["note"], **fields)
+        case = land.case_advance(by=user, case=case, to=data["to"], on=data["on"], note=data["note"], **fields)
         return _("%(code)s: %(status)s.") % {"code": case.code, "status": case.get_status_display()}
 
     return _act(request, pk, action)
@@ -504,7 +495,7 @@ def case_update(request, pk: int):
             swap = _parcels_by_code(user, data["swap_parcels"])
             if {p.pk for p in swap} != set(case.swap_parcels.values_list("pk", flat=True)):
                 fields["swap_parcels"] = swap
-        land.case_update(user=user, case=case, **fields)
+        land.case_update(by=user, case=case, **fields)
         return _("%(code)s saved.") % {"code": case.code}
 
     return _act(request, pk, action)
@@ -517,7 +508,7 @@ def case_cancel(request, pk: int):
         form = CancelForm(request.POST)
         if not form.is_valid():
             raise Refused(_form_errors(form))
-        land.case_cancel(user=user, case=case, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+        land.case_cancel(by=user, case=case, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
         return _("%(code)s cancelled.") % {"code": case.code}
 
     return _act(request, pk, action)
@@ -533,10 +524,10 @@ def policy_list(request):
     can_edit = land.can_set_policy(user)
     form = PolicyForm(request.POST or None, initial={"year": timezone.localdate().year, "reward_basis": "per_mu"})
     if request.method == "POST":
-        _deny_unless(user, {Role.ADMIN})
+        _deny_unless(user, EDITORS)
         if form.is_valid():
             try:
-                policy = land.policy_set(user=user, **form.cleaned_data)
+                policy = land.policy_set(by=user, **form.cleaned_data)
             except Refused as refusal:
                 form.add_error(None, str(refusal))
             else:
@@ -553,10 +544,10 @@ def policy_list(request):
 @login_required
 def policy_delete(request, pk: int):
     user = request.user
-    _deny_unless(user, {Role.ADMIN})
+    _deny_unless(user, EDITORS)
     policy = get_object_or_404(ExitPolicy.objects.for_user(user), pk=pk)
     try:
-        land.policy_delete(user=user, policy=policy)
+        land.policy_delete(by=user, policy=policy)
     except Refused as refusal:
         messages.error(request, str(refusal))
     else:
