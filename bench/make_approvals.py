@@ -82,8 +82,7 @@ from hitechzone.common.bulk import copy_arrays  # noqa: E402
 from hitechzone.common.deadlines import BulkClock  # noqa: E402
 from hitechzone.common.models import AuditEvent  # noqa: E402
 from hitechzone.demo.catalogue import ITEMS  # noqa: E402
-from hitechzone.enterprises.models import Enterprise  # noqa: E402
-from hitechzone.liaison.models import Assignment  # noqa: E402
+from hitechzone.enterprises.models import Assignment, Enterprise  # noqa: E402
 from hitechzone.zone.models import Department  # noqa: E402
 
 USCC_PREFIX = "91339900"  # bench/make_zone.py

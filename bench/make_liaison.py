@@ -51,15 +51,8 @@ from django.db import connection, transaction  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 
 from hitechzone.accounts.models import User  # noqa: E402
-from hitechzone.enterprises.models import Enterprise  # noqa: E402
-from hitechzone.liaison.models import (  # noqa: E402
-    DEFAULT_DUE_WORKING_DAYS,
-    SERVICE_TARGETS,
-    Assignment,
-    Problem,
-    ProblemStep,
-    Visit,
-)
+from hitechzone.enterprises.models import Assignment, Enterprise  # noqa: E402
+from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, SERVICE_TARGETS, Problem, ProblemStep, Visit  # noqa: E402
 from hitechzone.zone.models import Department  # noqa: E402
 
 USCC_PREFIX = "91339900"  # bench/make_zone.py

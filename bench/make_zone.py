@@ -52,13 +52,13 @@ from hitechzone.demo import reference as ref  # noqa: E402
 from hitechzone.demo.generator import Report, load_structure  # noqa: E402
 from hitechzone.enterprises import uscc  # noqa: E402
 from hitechzone.enterprises.models import (  # noqa: E402
+    Assignment,
     Contact,
     Enterprise,
     EnterpriseIndicator,
     Industry,
     IndustryChain,
 )
-from hitechzone.liaison.models import Assignment  # noqa: E402
 from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel  # noqa: E402
 
 YEARS = (2023, 2024, 2025)

@@ -8,7 +8,6 @@ from datetime import date
 from hitechzone.accounts.models import Role
 from hitechzone.accounts.roles import effective_role
 from hitechzone.enterprises.models import officer_serves
-from hitechzone.liaison.models import Assignment
 
 from .models import Application
 
@@ -32,9 +31,7 @@ def is_window(user, application: Application) -> bool:
 def serves(officer, enterprise_id: int, on: date | None = None) -> bool:
     """Whether the officer serves the enterprise now (:func:`~hitechzone.enterprises.models.officer_serves`), or
     on the day ``on`` (an application filed for an earlier day: history, the demo)."""
-    if on is None:
-        return officer_serves(officer, enterprise_id)
-    return Assignment.objects.active(on).filter(officer=officer, enterprise_id=enterprise_id).exists()
+    return officer_serves(officer, enterprise_id, on=on)
 
 
 def is_applicant_side(user, application: Application) -> bool:

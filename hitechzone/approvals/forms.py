@@ -16,9 +16,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.common.forms import DateInput
 from hitechzone.common.spreadsheets import CellError
 from hitechzone.enterprises.models import Enterprise
-from hitechzone.liaison.forms import DateInput, officers_enterprises
+from hitechzone.enterprises.queries import officer_enterprises as officers_enterprises
 from hitechzone.zone.models import Department
 
 from . import intake

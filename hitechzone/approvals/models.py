@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hitechzone.common.choices import Rating as Level
 from hitechzone.common.scoping import ReferenceQuerySet, ScopedQuerySet
 from hitechzone.enterprises.models import officer_enterprise_id_list
-from hitechzone.liaison.models import Rating as Level
 
 
 class Mode(models.TextChoices):

@@ -195,8 +195,8 @@ def register(
 def register_defaults() -> None:
     """The models of M0 whose every change is audited (called once, from ``CommonConfig.ready()``)."""
     from hitechzone.accounts.models import User
-    from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator, IndustryChain
-    from hitechzone.liaison.models import Assignment, Problem, Visit
+    from hitechzone.enterprises.models import Assignment, Contact, Enterprise, EnterpriseIndicator, IndustryChain
+    from hitechzone.liaison.models import Problem, Visit
     from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
 
     from .models import CalendarYear

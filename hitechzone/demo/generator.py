@@ -17,8 +17,7 @@ from django.db import transaction
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.units import mu_to_m2
 from hitechzone.enterprises import uscc
-from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator, Industry, IndustryChain
-from hitechzone.liaison.models import Assignment
+from hitechzone.enterprises.models import Assignment, Contact, Enterprise, EnterpriseIndicator, Industry, IndustryChain
 from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
 
 from . import reference as ref

@@ -14,15 +14,8 @@ from django.utils import timezone
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.calendar import add_working_days
-from hitechzone.liaison.models import (
-    DEFAULT_DUE_WORKING_DAYS,
-    Assignment,
-    Category,
-    Problem,
-    ProblemStep,
-    Rating,
-    Visit,
-)
+from hitechzone.enterprises.models import Assignment
+from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Category, Problem, ProblemStep, Rating, Visit
 from hitechzone.zone.models import Department
 
 YEAR = 2025

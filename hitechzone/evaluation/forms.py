@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hitechzone.common.forms import DateInput
 from hitechzone.enterprises.models import Enterprise
 from hitechzone.enterprises.uscc import normalise
-from hitechzone.liaison.forms import DateInput
 
 from .models import Exemption, Scheme, Veto
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assignment
+from hitechzone.enterprises.models import Assignment
 
 
 @admin.register(Assignment)

@@ -24,9 +24,10 @@ from hitechzone.accounts.models import Role
 from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet, code_or_id_q, ids_q
 from hitechzone.common.models import MAX_YEAR, MIN_YEAR
 from hitechzone.common.params import api_year, year_or
+from hitechzone.enterprises.models import Assignment
 
 from . import queries, services
-from .models import Assignment, Category, Problem, Visit
+from .models import Category, Problem, Visit
 from .serializers import (
     AssignmentEndSerializer,
     AssignmentSerializer,

@@ -9,19 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.accounts.roles import effective_role
-from hitechzone.enterprises.models import Enterprise, officer_enterprise_ids
+from hitechzone.common.forms import DateInput
+from hitechzone.enterprises.models import Enterprise
+from hitechzone.enterprises.queries import officer_enterprises as officers_enterprises
 from hitechzone.zone.models import Department
 
 from .models import SERVICE_TARGETS, Category, Rating, Visit
 
 MAX_PROBLEMS_PER_VISIT = 10
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
 
 
 def _text(rows: int = 3, **attrs) -> forms.Textarea:
@@ -34,11 +29,6 @@ def _input(**attrs) -> forms.TextInput:
 
 def _select(**attrs) -> forms.Select:
     return forms.Select(attrs={"class": "form-select", **attrs})
-
-
-def officers_enterprises(user):
-    """The enterprises the officer serves today (their own active assignments), by name."""
-    return Enterprise.objects.filter(pk__in=officer_enterprise_ids(user)).order_by("name")
 
 
 class OfficerChoiceField(forms.ModelChoiceField):

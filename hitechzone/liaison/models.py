@@ -9,8 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hitechzone.common.choices import Rating
 from hitechzone.common.scoping import ScopedQuerySet
-from hitechzone.enterprises.models import Assignment, AssignmentQuerySet, officer_enterprise_ids  # noqa: F401
+from hitechzone.enterprises.models import officer_enterprise_ids
 
 
 class VisitQuerySet(ScopedQuerySet):
@@ -86,16 +87,6 @@ DEFAULT_DUE_WORKING_DAYS = {
     Category.POLICY: 5,
     Category.OTHER: 10,
 }
-
-
-class Rating(models.IntegerChoices):
-    """好差评: five levels; 不满意 or worse reopens the problem for rectification."""
-
-    VERY_SATISFIED = 5, _("Very satisfied (非常满意)")
-    SATISFIED = 4, _("Satisfied (满意)")
-    BASICALLY_SATISFIED = 3, _("Basically satisfied (基本满意)")
-    DISSATISFIED = 2, _("Dissatisfied (不满意)")
-    VERY_DISSATISFIED = 1, _("Very dissatisfied (非常不满意)")
 
 
 # The six service targets (六最) a rating may also score, 1–5 each.

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.accounts.roles import effective_role
-from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator
+from hitechzone.enterprises.models import Assignment, Enterprise, EnterpriseIndicator
 
-from .models import SERVICE_TARGETS, Assignment, Category, Problem, Rating, Visit
+from .models import SERVICE_TARGETS, Category, Problem, Rating, Visit
 from .services import coverage_assignments
 
 ELIGIBLE_OUTPUT_WAN_YUAN = Decimal(500)

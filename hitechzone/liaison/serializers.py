@@ -13,11 +13,11 @@ from rest_framework import serializers
 
 from hitechzone.accounts.models import User
 from hitechzone.common.api import CodeOrIdRelatedField
-from hitechzone.enterprises.models import Enterprise
+from hitechzone.enterprises.models import Assignment, Enterprise
 from hitechzone.zone.models import Department
 
 from . import services
-from .models import SERVICE_TARGETS, Assignment, Category, Problem, ProblemStep, Rating, Visit
+from .models import SERVICE_TARGETS, Category, Problem, ProblemStep, Rating, Visit
 
 # The officer is at once these three (the article's 三员合一); every assignment carries all of them.
 DUTIES = (

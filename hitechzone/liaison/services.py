@@ -23,10 +23,10 @@ from hitechzone.common.calendar import add_working_days, is_working_day
 from hitechzone.common.models import AuditEvent, Notification, Source
 from hitechzone.common.rules import Refused as Refused  # re-exported: callers catch services.Refused
 from hitechzone.common.rules import require as _require
-from hitechzone.enterprises.models import Enterprise
+from hitechzone.enterprises.models import Assignment, Enterprise
 from hitechzone.zone.models import Department
 
-from .models import DEFAULT_DUE_WORKING_DAYS, SERVICE_TARGETS, Assignment, Problem, ProblemStep, Rating, Visit
+from .models import DEFAULT_DUE_WORKING_DAYS, SERVICE_TARGETS, Problem, ProblemStep, Rating, Visit
 
 S = Problem.Status
 

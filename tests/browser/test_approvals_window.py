@@ -11,7 +11,7 @@ MATERIALS = ["特种设备使用登记表", "营业执照", "安装监督检验�
 
 
 def log_in(page, live_server, username):
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/login/")
@@ -34,7 +34,7 @@ def test_the_window_issues_one_notice_for_the_missing_materials_and_accepts_once
     from hitechzone.accounts.models import Role
     from hitechzone.approvals import services
     from hitechzone.approvals.models import Application, ItemType, Mode, Notice
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     bureau = f.DepartmentFactory(name="市市场监督管理局", short_name="市场监管局")
     f.UserFactory(username="window1", full_name="陈静", role=Role.DEPARTMENT, department=bureau)

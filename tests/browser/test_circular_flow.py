@@ -17,7 +17,7 @@ YEAR = 2024
 
 
 def log_in(page, live_server, username):
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/login/")
@@ -34,7 +34,7 @@ def fits_a_phone(page) -> bool:
 def test_an_administrator_sees_the_network_and_the_chlorine_loop_and_optimises_the_exchanges(live_server, page):
     from hitechzone.accounts.models import Role
     from hitechzone.circular.models import Exchange, Flow, Material, OptimizationRun
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     a = f.EnterpriseFactory(name="浙江甲方氟材料有限公司")
     b = f.EnterpriseFactory(name="浙江乙方硅业有限公司")

@@ -5,7 +5,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_officer_logs_in_on_a_phone_searches_an_enterprise_and_opens_it(live_server, page):
     from hitechzone.accounts.models import Role
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     brand = f.BrandFactory(code="gaoxin", name="高新技术产业开发区", short_name="高新区")
     mine = f.EnterpriseFactory(name="浙江瑞丰氟材料有限公司", brand=brand)

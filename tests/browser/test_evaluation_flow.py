@@ -9,7 +9,7 @@ YEAR = 2024
 
 
 def log_in(page, live_server, username):
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/login/")
@@ -42,8 +42,8 @@ def test_an_evaluation_is_run_from_the_page_published_by_a_leader_and_explained_
     from decimal import Decimal
 
     from hitechzone.accounts.models import Role
-    from hitechzone.common import factories as f
     from hitechzone.common import jobs
+    from hitechzone.enterprises.tests import factories as f
     from hitechzone.evaluation.models import EvaluationResult, EvaluationRun
 
     default_scheme()

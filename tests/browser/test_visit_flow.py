@@ -6,7 +6,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username):
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/login/")
@@ -18,7 +18,7 @@ def log_in(page, live_server, username):
 
 def test_an_officer_records_a_visit_on_a_phone_and_the_department_hands_the_problem_back(live_server, page):
     from hitechzone.accounts.models import Role
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
     from hitechzone.liaison.models import Problem, Visit
 
     brand = f.BrandFactory(code="gaoxin", name="高新技术产业开发区", short_name="高新区")

@@ -91,7 +91,7 @@ def freeze():
 def catalogue(zone):
     from hitechzone.approvals import services
     from hitechzone.approvals.models import ItemType, Material, Mode
-    from hitechzone.liaison.models import Assignment
+    from hitechzone.enterprises.models import Assignment
 
     Assignment.objects.update(started_on=date(2020, 1, 1))
     item_a = services.item_create(

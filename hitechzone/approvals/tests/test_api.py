@@ -17,8 +17,8 @@ from rest_framework.test import APIClient
 from hitechzone.accounts.models import Role
 from hitechzone.approvals import services
 from hitechzone.approvals.models import Application, Item, Mode, Notice, Rectification
-from hitechzone.common import factories as f
 from hitechzone.common.models import Notification
+from hitechzone.enterprises.tests import factories as f
 
 S = Application.State
 ITEMS, APPLICATIONS, BUNDLES = "/api/v1/approval-items/", "/api/v1/applications/", "/api/v1/approval-bundles/"

@@ -13,7 +13,7 @@ from hitechzone.common.calendar import ensure_years
 from hitechzone.common.intake import import_workbook
 from hitechzone.common.models import AuditEvent, ImportBatch
 from hitechzone.common.spreadsheets import read_first_sheet
-from hitechzone.liaison.models import Assignment
+from hitechzone.enterprises.models import Assignment
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ Every test stores its files under its own ``tmp_path`` (``settings.MEDIA_ROOT``)
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -454,27 +453,3 @@ def test_the_api_answers_a_refusal_with_its_message_and_writes_nothing(u, item_a
 def test_the_api_needs_a_signed_in_catalogue_editor(u, item_a, form_of_a):
     assert APIClient().post(files_url(item_a, form_of_a), {"blank_form": upload()}).status_code in (401, 403)
     assert api(u.leader).post(files_url(item_a, form_of_a), {"blank_form": upload()}).status_code == 403
-
-
-# --- The demo's files ---------------------------------------------------------------------------------------------
-
-
-def test_the_demos_blank_forms_are_workbooks_and_loading_again_writes_nothing_new(media):
-    import openpyxl
-
-    from hitechzone.demo.approvals import _attachments, demo_workbook
-    from hitechzone.demo.catalogue import ITEMS as DEMO_ITEMS
-
-    workbook = openpyxl.load_workbook(io.BytesIO(demo_workbook("空白表", [("申请表",), ("申请单位", "A & <B>")])))
-    assert [[c.value for c in row] for row in workbook.active.iter_rows()] == [
-        ["申请表", None],
-        ["申请单位", "A & <B>"],
-    ]
-    spec = next(s for s in DEMO_ITEMS if s["materials"][0]["form"] and s["materials"][0]["sample"])
-    files = _attachments(spec, spec["materials"][0])
-    assert set(files) == {"blank_form", "sample"}
-    assert files["blank_form"].startswith(f"approvals/forms/{spec['code']}/v1/")
-    assert _attachments(spec, spec["materials"][0]) == files
-    assert len(stored(media)) == 2
-    sample = openpyxl.load_workbook(media / files["sample"]).active
-    assert sample["A1"].value.endswith("（填写样例）")

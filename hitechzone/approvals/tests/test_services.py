@@ -352,7 +352,7 @@ def test_an_officer_files_as_agent_for_an_assigned_enterprise_only(catalogue):
 
 
 def test_an_officer_cannot_file_for_an_enterprise_before_the_assignment_began(catalogue):
-    from hitechzone.liaison.models import Assignment
+    from hitechzone.enterprises.models import Assignment
 
     zone = catalogue.zone
     Assignment.objects.filter(officer=zone.users.officer_a).update(started_on=D(2025, 3, 10))

@@ -29,8 +29,8 @@ from hitechzone.approvals.models import (
     Rectification,
     Review,
 )
-from hitechzone.common import factories as f
 from hitechzone.common.spreadsheets import XLSX_MIME
+from hitechzone.enterprises.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 S = Application.State

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hitechzone.circular.models import Exchange, Flow, Material, ResourceYear
-from hitechzone.common import factories as f
 from hitechzone.common.models import AuditEvent
+from hitechzone.enterprises.tests import factories as f
 
 YEAR = 2025
 BASE = "/api/v1/circular"

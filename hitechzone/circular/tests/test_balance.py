@@ -28,7 +28,7 @@ from hitechzone.circular.balance import (
     zone_balance,
 )
 from hitechzone.circular.models import Exchange, Flow, Material
-from hitechzone.common import factories as f
+from hitechzone.enterprises.tests import factories as f
 
 YEAR = 2025
 CL_CH3CL = 35.45 / 50.485

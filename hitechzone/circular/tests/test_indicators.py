@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from hitechzone.circular import indicators
 from hitechzone.circular.models import Exchange, Flow, Material, ResourceYear
-from hitechzone.common import factories as f
 from hitechzone.common.rules import Refused
+from hitechzone.enterprises.tests import factories as f
 
 YEAR = 2024
 D = Decimal

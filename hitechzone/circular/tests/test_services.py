@@ -189,7 +189,7 @@ def test_an_exchange_is_refused_when_the_supplier_has_no_output_flow_of_the_mate
 
 
 def test_without_a_distance_it_is_the_distance_between_the_parcels_centroids(zone, materials, make_flow):
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     make_flow(zone.ent_a, materials.hcl, "waste", 843)
     zone.parcel_a.latitude, zone.parcel_a.longitude = Decimal("29.99"), Decimal("120.0")

@@ -34,7 +34,7 @@ from django.utils.html import escape
 
 from hitechzone.circular import network_views, optimize
 from hitechzone.circular.models import Exchange, Flow, Material, OptimizationRun
-from hitechzone.common import factories as f
+from hitechzone.enterprises.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024

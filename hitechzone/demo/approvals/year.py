@@ -19,8 +19,7 @@ from hitechzone.approvals.models import (
 )
 from hitechzone.common.deadlines import BulkClock, to_ordinals
 from hitechzone.demo.catalogue import ITEMS
-from hitechzone.enterprises.models import Enterprise
-from hitechzone.liaison.models import Assignment
+from hitechzone.enterprises.models import Assignment, Enterprise
 from hitechzone.zone.models import Department
 
 from .base import (

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from hitechzone.accounts.models import Role, User
 from hitechzone.circular.models import CircularProject, Exchange, Flow, Material, ResourceYear
 from hitechzone.common.geo import haversine_km
-from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator, IndustryChain
+from hitechzone.enterprises.models import Assignment, Enterprise, EnterpriseIndicator, IndustryChain
 from hitechzone.evaluation.models import ExitCase
-from hitechzone.liaison.models import Assignment
 
 from .cluster import _centroids, _t, cluster_year, pick_cluster
 from .data import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.enterprises.models import Assignment
 from hitechzone.evaluation import prices
 from hitechzone.evaluation.models import (
     EvaluationResult,
@@ -12,7 +13,6 @@ from hitechzone.evaluation.models import (
     ExitCase,
     Klass,
 )
-from hitechzone.liaison.models import Assignment
 
 from .world import YEARS
 

@@ -19,9 +19,8 @@ from django.test.utils import override_settings
 from hitechzone.accounts.models import Role, User
 from hitechzone.demo import generator, reference
 from hitechzone.enterprises import uscc
-from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator, IndustryChain
+from hitechzone.enterprises.models import Assignment, Contact, Enterprise, EnterpriseIndicator, IndustryChain
 from hitechzone.evaluation.models import ExitCase
-from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

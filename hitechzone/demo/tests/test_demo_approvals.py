@@ -34,7 +34,7 @@ from hitechzone.common.deadlines import counted_working_days, due_date, merge_pa
 from hitechzone.demo import approvals as demo_approvals
 from hitechzone.demo import generator, reference
 from hitechzone.demo.catalogue import ITEMS
-from hitechzone.liaison.models import Assignment
+from hitechzone.enterprises.models import Assignment
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 S = Application.State

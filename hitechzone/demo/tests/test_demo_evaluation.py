@@ -20,7 +20,7 @@ from django.urls import reverse
 from hitechzone.accounts.models import Role, User
 from hitechzone.demo import evaluation as demo_evaluation
 from hitechzone.demo import generator
-from hitechzone.enterprises.models import Enterprise, EnterpriseIndicator
+from hitechzone.enterprises.models import Assignment, Enterprise, EnterpriseIndicator
 from hitechzone.evaluation import energy, land, prices, queries
 from hitechzone.evaluation.models import (
     EnergyRanking,
@@ -35,7 +35,6 @@ from hitechzone.evaluation.models import (
     PriceTier,
     Veto,
 )
-from hitechzone.liaison.models import Assignment
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 YEARS = demo_evaluation.YEARS

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from hitechzone.common import factories as f
 from hitechzone.enterprises.models import Contact, Enterprise, Industry
+from hitechzone.enterprises.tests import factories as f
 
 ENTERPRISES = "/api/v1/enterprises/"
 

@@ -147,7 +147,7 @@ def test_a_bad_cell_is_refused_with_its_cell_named_and_nothing_written(zone, cha
 
 
 def test_an_unregistered_uscc_and_a_duplicate_key_are_both_reported(zone):
-    from hitechzone.common.factories import valid_uscc
+    from hitechzone.enterprises.tests.factories import valid_uscc
 
     stranger = valid_uscc(999_999)
     data = workbook([row_for(zone.ent_a), row_for(zone.ent_a), row_for(zone.ent_b, uscc=stranger)])
@@ -162,7 +162,7 @@ def test_an_unregistered_uscc_and_a_duplicate_key_are_both_reported(zone):
 
 
 def test_one_bad_row_among_many_writes_nothing(zone):
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     others = [f.EnterpriseFactory(brand=zone.brand_a) for _ in range(30)]
     rows = [row_for(e, 2024) for e in others]
@@ -320,7 +320,7 @@ def test_the_list_export_applies_the_filters_and_the_role_scope(zone, client):
 
 def test_an_enterprise_workbook_creates_enterprises_with_chains_and_refuses_unknown_references(zone):
     headers = ["统一社会信用代码", "企业名称", "所属园区", "产业链", "行业代码", "成立日期"]
-    from hitechzone.common.factories import valid_uscc
+    from hitechzone.enterprises.tests.factories import valid_uscc
 
     new = valid_uscc(777_001)
     batch = run("enterprises", workbook([[new, "浙江新来材料有限公司", "高新区", "氟化工", "", "2020-05-01"]], headers))

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hitechzone.accounts.models import Role
-from hitechzone.common import factories as f
 from hitechzone.enterprises.models import Industry
+from hitechzone.enterprises.tests import factories as f
 
 # A list answers in a handful of queries (session, user, count, page, prefetches, the filter menus).
 CEILING = 15

@@ -448,7 +448,7 @@ def _notify_published(run: EvaluationRun) -> None:
     bulk insert; a run published again later (after another one was) does not notify twice."""
     from hitechzone.accounts.models import User
     from hitechzone.common.models import Notification
-    from hitechzone.liaison.models import Assignment
+    from hitechzone.enterprises.models import Assignment
 
     in_run = run.results.values("enterprise_id")
     users = User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_id__in=in_run)

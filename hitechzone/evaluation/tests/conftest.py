@@ -38,8 +38,8 @@ def english(client):
 
 @pytest.fixture
 def make_firm(zone):
-    from hitechzone.common import factories as f
     from hitechzone.enterprises.models import EnterpriseIndicator
+    from hitechzone.enterprises.tests import factories as f
 
     def make(*, above=True, year=2024, brand=None, industry=None, name=None, **figures):
         unknown = set(figures) - set(EnterpriseIndicator.FIGURES)

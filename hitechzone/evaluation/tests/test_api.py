@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from hitechzone.common import factories as f
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import services
 from hitechzone.evaluation.models import EvaluationResult, EvaluationRun, Exemption, Scheme, SchemeVersion, Veto
 from hitechzone.evaluation.schemes import DEFAULT_DEFINITION

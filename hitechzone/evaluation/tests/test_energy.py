@@ -7,11 +7,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from hitechzone.common import factories as f
 from hitechzone.common.intake import get_kind, import_workbook, template_bytes
 from hitechzone.common.models import AuditEvent, ImportBatch
 from hitechzone.common.rules import Refused
 from hitechzone.common.spreadsheets import read_first_sheet
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import energy
 from hitechzone.evaluation.models import EnergyRanking, EnergyRankingEntry, EnergyUse, EnergyYear
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from hitechzone.common import factories as f
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import energy, prices
 from hitechzone.evaluation.models import EnergyRanking, PriceTier
 from hitechzone.evaluation.tests.test_prices import publish, rankings

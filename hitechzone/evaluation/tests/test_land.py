@@ -25,9 +25,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from hitechzone.common import factories as f
 from hitechzone.common.models import AuditEvent
 from hitechzone.enterprises.models import Enterprise
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import land
 from hitechzone.evaluation.models import (
     EvaluationResult,

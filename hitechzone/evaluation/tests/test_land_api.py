@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from hitechzone.common import factories as f
 from hitechzone.enterprises.models import Enterprise
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import land
 from hitechzone.evaluation.models import ExitCase, ExitPolicy
 from hitechzone.evaluation.tests.test_land import build_land_zone, open_case

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from hitechzone.common import factories as f
 from hitechzone.common.rules import Refused
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import prices
 from hitechzone.evaluation.models import (
     EnergyRanking,

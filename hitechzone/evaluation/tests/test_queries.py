@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hitechzone.common import factories as f
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import queries, services
 from hitechzone.evaluation.models import EvaluationResult
 

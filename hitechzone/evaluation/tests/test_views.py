@@ -30,11 +30,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from hitechzone.common import factories as f
 from hitechzone.common import jobs
 from hitechzone.common.models import Job
 from hitechzone.common.spreadsheets import XLSX_MIME
 from hitechzone.enterprises.models import Industry
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.evaluation import services, views
 from hitechzone.evaluation.models import EvaluationResult, EvaluationRun, Exemption, Scheme, SchemeVersion, Veto
 from hitechzone.evaluation.roles import M4_ROLES

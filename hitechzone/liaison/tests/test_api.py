@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hitechzone.common import factories as f
 from hitechzone.common.calendar import add_working_days
 from hitechzone.common.models import Notification
+from hitechzone.enterprises.models import Assignment
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.liaison import services
-from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Assignment, Category, Problem, Rating, Visit
+from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Category, Problem, Rating, Visit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = Problem.Status

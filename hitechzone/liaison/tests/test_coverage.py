@@ -13,9 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hitechzone.common import factories as f
+from hitechzone.enterprises.models import Assignment
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.liaison import queries, services
-from hitechzone.liaison.models import Assignment, Visit
+from hitechzone.liaison.models import Visit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COVERAGE = "/api/v1/liaison/coverage/"

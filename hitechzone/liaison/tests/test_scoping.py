@@ -4,8 +4,9 @@ exactly its rows, and another's row answers 404, never 403 with data."""
 import pytest
 from django.utils import timezone
 
+from hitechzone.enterprises.models import Assignment
 from hitechzone.liaison import services
-from hitechzone.liaison.models import Assignment, Category, Problem, Rating, Visit
+from hitechzone.liaison.models import Category, Problem, Rating, Visit
 
 PERSONAS = ["admin", "leader", "dept_a", "dept_b", "officer_a", "officer_b", "expert_a", "expert_b", "ent_a", "ent_b"]
 AB, A, B, NONE = frozenset("ab"), frozenset("a"), frozenset("b"), frozenset()

@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from hitechzone.common import audit
-from hitechzone.common import factories as f
 from hitechzone.common.calendar import add_working_days, is_working_day
 from hitechzone.common.models import AuditEvent, Notification, ScheduledRun
 from hitechzone.common.schedule import run_due
+from hitechzone.enterprises.models import Assignment
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.liaison import queries, services
-from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Assignment, Category, Problem, Rating, Visit
+from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Category, Problem, Rating, Visit
 from hitechzone.liaison.services import Refused
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -687,7 +688,7 @@ def test_a_problem_raised_while_the_enterprise_had_no_officer_goes_to_its_first_
     from django.utils import timezone as tz
 
     from hitechzone.accounts.models import Role
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
     from hitechzone.liaison import services as svc
     from hitechzone.liaison.models import Category as C
     from hitechzone.liaison.models import Problem as P

@@ -12,12 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hitechzone.common import factories as f
 from hitechzone.common.calendar import is_working_day
 from hitechzone.common.models import Notification
 from hitechzone.common.spreadsheets import XLSX_MIME
+from hitechzone.enterprises.models import Assignment
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.liaison import services
-from hitechzone.liaison.models import Assignment, Category, Problem, ProblemStep, Visit
+from hitechzone.liaison.models import Category, Problem, ProblemStep, Visit
 
 pytestmark = pytest.mark.django_db
 S = Problem.Status

@@ -19,10 +19,9 @@ from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.common.views import paginate
-from hitechzone.enterprises.models import Enterprise
+from hitechzone.enterprises.models import Assignment, Enterprise
 from hitechzone.liaison import queries, services
 from hitechzone.liaison.forms import AssignForm
-from hitechzone.liaison.models import Assignment
 
 from .base import ASSIGNMENT_ROLES, SUGGEST_LIMIT, UNASSIGNED_SHOWN, _person, _render, duties
 

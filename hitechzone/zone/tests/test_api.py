@@ -2,7 +2,7 @@
 
 import pytest
 
-from hitechzone.common import factories as f
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.zone.models import Brand, Department, FunctionalArea, Parcel
 
 ALL_PERSONAS = ["admin", "leader", "dept_a", "dept_b", "officer_a", "officer_b", "expert_a", "expert_b",

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hitechzone.common import factories as f
 from hitechzone.common.units import M2_PER_MU, areas_agree, m2_to_mu, mu_to_m2
+from hitechzone.enterprises.tests import factories as f
 from hitechzone.zone.models import Parcel
 
 PARCELS = "/api/v1/parcels/"

@@ -13,12 +13,12 @@ import pytest
 from django.db import connection
 from django.utils.translation import gettext
 
-from hitechzone.common import factories as f
 from hitechzone.common import jobs
 from hitechzone.common.intake import batch_create
 from hitechzone.common.models import AuditEvent, Job
-from hitechzone.common.tests.test_intake import row_for, workbook
 from hitechzone.enterprises.models import EnterpriseIndicator
+from hitechzone.enterprises.tests import factories as f
+from hitechzone.enterprises.tests.test_intake import row_for, workbook
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
