@@ -15,12 +15,9 @@ class ApprovalsConfig(AppConfig):
 
         from . import models
 
-        def nobody(obj) -> None:
-            return None
-
-        audit.register(models.Item, enterprise=nobody)
-        audit.register(models.ItemVersion, enterprise=nobody)
-        audit.register(models.Material, enterprise=nobody)
+        audit.register(models.Item, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.ItemVersion, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.Material, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.Bundle)
         audit.register(models.Application)
         audit.register(models.ApplicationMaterial, enterprise=lambda obj: obj.application.enterprise_id)

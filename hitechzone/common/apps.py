@@ -10,5 +10,7 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit
+        from .models import CalendarYear
 
-        audit.register_defaults()
+        # The revision is the key of the working-day lookup cache, not a fact about the year.
+        audit.register(CalendarYear, exclude=("updated_at", "revision"), enterprise=audit.NO_ENTERPRISE)

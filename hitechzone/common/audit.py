@@ -13,8 +13,8 @@ Public API::
 
     audit_context(*, user=None, source, batch=None, request=None)   # context manager
     current() -> AuditContext | None
-    register(model, *, exclude=..., masked=(), enterprise=..., m2m=None)
-    register_defaults()                                              # called by CommonConfig.ready()
+    register(model, *, exclude=..., masked=(), enterprise=..., m2m=None, operational=None)  # from AppConfig.ready()
+    NO_ENTERPRISE                                                    # enterprise= of models outside any history
     AUDITED_MODELS: dict[type[Model], Registration]
     snapshot(obj) -> dict
     diff(before: dict | None, after: dict | None) -> dict
@@ -143,6 +143,14 @@ def _own_enterprise(obj) -> int | None:
     return obj.enterprise_id
 
 
+def _no_enterprise(obj) -> None:
+    return None
+
+
+#: ``register(model, enterprise=NO_ENTERPRISE)``: the model's events belong to no enterprise's history.
+NO_ENTERPRISE: Callable[[models.Model], None] = _no_enterprise
+
+
 def register(
     model: type[models.Model],
     *,
@@ -190,33 +198,6 @@ def register(
         )
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.{name}")
     return registration
-
-
-def register_defaults() -> None:
-    """The models of M0 whose every change is audited (called once, from ``CommonConfig.ready()``)."""
-    from hitechzone.accounts.models import User
-    from hitechzone.enterprises.models import Contact, Enterprise, EnterpriseIndicator, IndustryChain
-    from hitechzone.liaison.models import Assignment, Problem, Visit
-    from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
-
-    from .models import CalendarYear
-
-    def nobody(obj) -> None:
-        return None
-
-    for model in (Brand, Block, FunctionalArea, Department, IndustryChain):
-        register(model, enterprise=nobody)
-    register(CalendarYear, exclude=("updated_at", "revision"), enterprise=nobody)
-    register(Parcel)
-    register(Enterprise, enterprise=lambda obj: obj.pk, m2m={"chains": "code"})
-    register(Contact)
-    register(EnterpriseIndicator)
-    register(Assignment)
-    register(Visit)
-    # The loop's steps are recorded as ProblemSteps; the trail keeps each field's before and after.
-    register(Problem)
-    # An account is not part of its enterprise's history; the password hash is never copied.
-    register(User, exclude=("last_login",), masked=("password",), enterprise=nobody)
 
 
 # --- Values -----------------------------------------------------------------------------------------------------

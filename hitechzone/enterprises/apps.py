@@ -6,3 +6,13 @@ class EnterprisesConfig(AppConfig):
     name = "hitechzone.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from hitechzone.common import audit
+
+        from . import models
+
+        audit.register(models.IndustryChain, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.Enterprise, enterprise=lambda obj: obj.pk, m2m={"chains": "code"})
+        audit.register(models.Contact)
+        audit.register(models.EnterpriseIndicator)

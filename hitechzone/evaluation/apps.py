@@ -12,17 +12,14 @@ class EvaluationConfig(AppConfig):
 
         from . import models
 
-        def nobody(obj) -> None:
-            return None
-
-        audit.register(models.Scheme, enterprise=nobody)
-        audit.register(models.SchemeVersion, enterprise=nobody)
+        audit.register(models.Scheme, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.SchemeVersion, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.Exemption)
         audit.register(models.Veto)
-        audit.register(models.EvaluationRun, enterprise=nobody)
-        audit.register(models.EnergyYear, enterprise=nobody)
+        audit.register(models.EvaluationRun, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.EnergyYear, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.EnergyUse)
-        audit.register(models.EnergyRanking, enterprise=nobody)
-        audit.register(models.PriceTier, enterprise=nobody)
-        audit.register(models.ExitPolicy, enterprise=nobody)
+        audit.register(models.EnergyRanking, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.PriceTier, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.ExitPolicy, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.ExitCase, m2m={"parcels": "code", "swap_parcels": "code"})
