@@ -6,8 +6,13 @@ Where a write came from is the *audit context*: :class:`~hitechzone.common.middl
 one per request (source ``ui``, ``api`` or ``admin``), an import opens one with its batch, and a write outside
 any context (shell, management command, demo load) is recorded as ``system`` with no user.
 
-Bulk writes (``bulk_create``, ``QuerySet.update()``) send no signals: whoever makes them records them with
-:func:`bulk_events`, building each record's changes with :func:`snapshot` and :func:`diff`.
+Bulk writes (``bulk_create``, ``bulk_update``, ``QuerySet.update()``, raw SQL, ``COPY``) send no signals: whoever
+makes them records them with :func:`bulk_events`, building each record's changes with :func:`snapshot` and
+:func:`diff`, and says so where it writes: ``with audit.bulk_write(Model): …`` around the write and its records
+(or ``with audit.unrecorded(Model, reason=…)`` for a write that is, on purpose, not recorded). The test suite's
+audit guard (:mod:`hitechzone.common.audit_guard`) fails a test whose code writes an audited model in bulk
+without either. A ``QuerySet.update()`` that sets only fields the registration does not record (``exclude=`` and
+``operational=``) needs neither.
 
 Public API::
 
@@ -19,6 +24,10 @@ Public API::
     snapshot(obj) -> dict
     diff(before: dict | None, after: dict | None) -> dict
     bulk_events(*, model, rows, user, source, batch=None) -> int
+    bulk_write(*models)                       # context manager: this block records its bulk writes to these models
+    unrecorded(*models, reason)               # context manager: this block's bulk writes are not recorded, because
+    declared(model) -> str | None             # what the enclosing block declared for the model
+    recorded(event) -> dict                   # the event's changes without the fields now stated operational
     describe(event) -> list[Change]; entries(events) -> list[Entry]  # for pages
 """
 
@@ -532,6 +541,61 @@ def bulk_events(
     return written
 
 
+# --- Declared bulk writes ---------------------------------------------------------------------------------------
+
+#: model → ``""`` (the enclosing block records its bulk writes) or the reason they are not recorded.
+_declared: ContextVar[dict[type[models.Model], str]] = ContextVar("audit_declared", default={})  # noqa: B039
+
+
+@contextlib.contextmanager
+def _declare(targets: Iterable[type[models.Model]], reason: str) -> Iterator[None]:
+    token = _declared.set({**_declared.get(), **dict.fromkeys(targets, reason)})
+    try:
+        yield
+    finally:
+        _declared.reset(token)
+
+
+def bulk_write(*targets: type[models.Model]) -> contextlib.AbstractContextManager[None]:
+    """Declare that the block records the audit trail of its bulk writes to ``targets`` itself.
+
+    Put it around the write and the :func:`bulk_events` (or the ``AuditEvent`` rows written in bulk) that record
+    it: ``bulk_create``, ``bulk_update``, ``QuerySet.update()``, raw SQL and ``COPY`` on those models' tables (and on
+    their audited many-to-many tables) then pass the audit guard. It changes nothing else."""
+    return _declare(targets, "")
+
+
+def unrecorded(*targets: type[models.Model], reason: str) -> contextlib.AbstractContextManager[None]:
+    """Declare that the block's bulk writes to ``targets`` (every audited model when none is given) are, on
+    purpose, not recorded, and why. For the writes whose record would say nothing (generated data, a test's
+    set-up); a field that is never worth recording is stated ``operational`` in its registration instead."""
+    if not reason or not str(reason).strip():
+        raise ValueError("unrecorded() needs the reason")
+    return _declare(targets or (models.Model,), str(reason))
+
+
+def registration_of(model: type[models.Model]) -> Registration | None:
+    """The registration a write to ``model``'s table falls under: its own, or, for the table of an audited
+    many-to-many field, the registered model's."""
+    registration = AUDITED_MODELS.get(model)
+    if registration is None and model in _THROUGH:
+        registration = _THROUGH[model].registration
+    return registration
+
+
+def declared(model: type[models.Model]) -> str | None:
+    """What the enclosing block declared for bulk writes to ``model`` (a registered model, or the table of one of
+    its many-to-many fields): ``""`` (it records them), the reason they are not recorded, or ``None``."""
+    declarations = _declared.get()
+    if not declarations:
+        return None
+    registration = registration_of(model)
+    for target in (model, registration.model if registration is not None else None, models.Model):
+        if target is not None and target in declarations:
+            return declarations[target]
+    return None
+
+
 # --- Reading events ---------------------------------------------------------------------------------------------
 
 
@@ -565,11 +629,25 @@ def _display(model_field: models.Field | None, value) -> str:
     return str(value)
 
 
+def recorded(event: AuditEvent) -> dict:
+    """The event's changes, without the fields its model's registration now states operational (a record written
+    before they were declared so may hold them): the trail shows a field either always or never."""
+    changes = event.changes or {}
+    if not isinstance(changes, dict) or not changes:
+        return changes
+    model = event.content_type.model_class() if event.content_type_id else None
+    registration = AUDITED_MODELS.get(model) if model is not None else None
+    if registration is None or not registration.operational:
+        return changes
+    return {name: pair for name, pair in changes.items() if name not in registration.operational}
+
+
 def describe(event: AuditEvent) -> list[Change]:
-    """The event's changes as rows "label: before → after", labels and choices in the user's language."""
+    """The event's changes as rows "label: before → after", labels and choices in the user's language (never an
+    operational field)."""
     model = event.content_type.model_class() if event.content_type_id else None
     rows = []
-    for name, pair in (event.changes or {}).items():
+    for name, pair in recorded(event).items():
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         model_field = None
         label = name
