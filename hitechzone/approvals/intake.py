@@ -70,6 +70,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.common import audit
 from hitechzone.common.bulk import bulk_insert
 from hitechzone.common.calendar import MAX_YEAR, MIN_YEAR
 from hitechzone.common.deadlines import MAX_DAYS, BulkClock, check_year, to_ordinals
@@ -787,6 +788,8 @@ class HistoryKind(Kind):
         with _collector_paused():
             return self._write(rows, batch=batch, progress=progress)
 
+    # The applications and their pauses go in by COPY; their audit records too (bulk_insert of AuditEvent rows).
+    @audit.bulk_write(Application, Pause)
     def _write(self, rows, *, batch, progress: Progress) -> Counts:
         progress(63, _("Computing the clock"))
         clock = self._clock(rows)

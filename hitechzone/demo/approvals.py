@@ -61,6 +61,7 @@ from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Department
 
 from .catalogue import ITEMS
+from .trail import unrecorded
 
 YEAR = 2025
 APPLICATIONS = 3000  # received in YEAR (bundles included)
@@ -1234,6 +1235,7 @@ def load_recent(w: World, report) -> None:
 # --- Entry point ---------------------------------------------------------------------------------------------
 
 
+@unrecorded
 def load_approvals(rng: random.Random, report, *, applications: int = APPLICATIONS, today: date | None = None) -> None:
     """The catalogue, the year ``YEAR`` of applications and the last weeks; idempotent (a second run adds nothing)."""
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()

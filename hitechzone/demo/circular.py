@@ -45,6 +45,8 @@ from hitechzone.evaluation.models import ExitCase
 from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Parcel
 
+from .trail import unrecorded
+
 YEARS = (2023, 2024, 2025)
 CLUSTER_CHAINS = ("fluorine", "organosilicon", "inorganic-silicon")
 PIPE_KM = 3.0  # HCl, H2 and chlorosilanes go by pipeline between neighbours up to this distance
@@ -557,6 +559,7 @@ def _project_description(category: str, batch: int) -> str:
     return f"国家园区循环化改造示范试点 {batch} 年度项目：{what}。"
 
 
+@unrecorded
 def load_circular(rng: random.Random, report) -> None:
     """Materials, the cluster's flows and exchanges, resource data and the 23 projects (idempotent)."""
     materials = load_materials(report)

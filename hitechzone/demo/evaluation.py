@@ -48,6 +48,8 @@ from hitechzone.evaluation.models import (
 from hitechzone.liaison.models import Assignment
 from hitechzone.zone.models import Parcel
 
+from .trail import unrecorded
+
 YEARS = (2023, 2024, 2025)
 PRICE_YEARS = (2025, 2026)
 CHEMICAL = {"fluorine", "organosilicon", "inorganic-silicon", "fine-chemicals"}
@@ -133,6 +135,7 @@ def _world(rng: random.Random) -> World | None:
     return World(rng, admin, leader, timezone.localdate(), enterprises, figures, chain, parcels, personas)
 
 
+@unrecorded
 def load_evaluation(rng: random.Random, report) -> None:
     """The M4 demo (see the module text); nothing is added when the years' runs exist already."""
     if EvaluationRun.objects.filter(year__in=YEARS).exists():
