@@ -178,6 +178,10 @@ def register(
     they are not recorded, and may be written in bulk without audit records.
     """
     operational = dict(operational or {})
+    for name, reason in operational.items():
+        model._meta.get_field(name)  # FieldDoesNotExist for a misspelt one
+        if not str(reason).strip():
+            raise ValueError(f"{model._meta.label}.{name}: an operational field needs the reason")
     excluded = set(exclude) | set(operational)
     fields = tuple(
         f for f in model._meta.concrete_fields if f.name not in excluded and not (f.primary_key and f.auto_created)

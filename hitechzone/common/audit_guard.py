@@ -12,7 +12,9 @@ The audit signals record every ``save()`` and ``delete()`` (``QuerySet.delete()`
   bypasses the execute wrappers: :func:`install` gives Django's cursor wrapper a checking ``copy``; a COPY made on
   the raw psycopg connection, outside Django's cursor, is not seen).
 
-Each is let through when the code around it declares it, next to where it records its audit rows:
+A write whose caller (the innermost frame outside Django) is test code — a test module, a ``conftest.py``, test
+factories — sets a test up and is not watched; the code under test is. Each other write is let through when the
+code around it declares it, next to where it records its audit rows:
 ``with audit.bulk_write(Model):`` (it records them) or ``with audit.unrecorded(Model, reason=…):`` (on purpose
 not). Writes of the many-to-many related managers (``add``, ``remove``, ``set``, ``clear``) are recorded by the
 ``m2m_changed`` receiver and pass.
@@ -36,6 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.backends.signals import connection_created
 from django.db.backends.utils import CursorWrapper
 from django.db.models.deletion import Collector
@@ -74,8 +77,11 @@ _installed: dict[str, object] = {}  # what install() replaced, for uninstall()
 _inside: ContextVar[type[models.Model] | None] = ContextVar("audit_guard_inside", default=None)
 # Inside Collector.delete(): its fast deletes are the cascades of a deletion (the audited objects are signalled).
 _cascade: ContextVar[bool] = ContextVar("audit_guard_cascade", default=False)
-# Inside one of Django's SQL compilers: the statement is the ORM's, checked at the query set (or signalled).
+# Inside one of Django's SQL compilers (the statement is the ORM's, checked at the query set, or signalled) or a
+# test database's flush.
 _orm: ContextVar[bool] = ContextVar("audit_guard_orm", default=False)
+# Watch the writes of test code too (see is_test_code).
+_tests_too: ContextVar[bool] = ContextVar("audit_guard_tests_too", default=False)
 # Many-to-many tables whose related manager is writing them (between m2m_changed's pre_ and post_ signals).
 _m2m: ContextVar[tuple[type[models.Model], ...]] = ContextVar("audit_guard_m2m", default=())
 
@@ -118,16 +124,31 @@ _SKIPPED_FILES = {__file__, audit.__file__}
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _call_site() -> str:
-    """file:line of the innermost caller outside Django, the standard library and the audit modules."""
+def _caller():
+    """The innermost frame outside Django, the standard library and the audit modules."""
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename not in _SKIPPED_FILES and not filename.startswith(_SKIPPED_DIRS) and not filename.startswith("<"):
-            path = os.path.relpath(filename, _ROOT) if filename.startswith(_ROOT) else filename
-            return f"{path}:{frame.f_lineno} in {frame.f_code.co_name}"
+            return frame
         frame = frame.f_back
-    return "?"
+    return None
+
+
+def _site(frame) -> str:
+    if frame is None:
+        return "?"
+    filename = frame.f_code.co_filename
+    path = os.path.relpath(filename, _ROOT) if filename.startswith(_ROOT) else filename
+    return f"{path}:{frame.f_lineno} in {frame.f_code.co_name}"
+
+
+def is_test_code(filename: str) -> bool:
+    """A test, a ``conftest.py`` or test factories: their direct writes set a test up (the guard watches the code
+    under test: a write that the code under test makes has that code as its caller, wherever the test called it)."""
+    parts = filename.replace("\\", "/").split("/")
+    name = parts[-1]
+    return "tests" in parts[:-1] or name == "conftest.py" or name.startswith("test_") or name == "factories.py"
 
 
 def _flag(model: type[models.Model] | None, label: str, kind: str, fields=()) -> None:
@@ -135,9 +156,22 @@ def _flag(model: type[models.Model] | None, label: str, kind: str, fields=()) ->
         return
     if model is not None and (audit.declared(model) is not None or model in _m2m.get()):
         return
-    violation = Violation(model=label, kind=kind, fields=tuple(fields), site=_call_site())
+    caller = _caller()
+    if caller is not None and not _tests_too.get() and is_test_code(caller.f_code.co_filename):
+        return
+    violation = Violation(model=label, kind=kind, fields=tuple(fields), site=_site(caller))
     with _lock:
         _found.append(violation)
+
+
+@contextlib.contextmanager
+def watching_tests() -> Iterator[None]:
+    """Inside the block the guard watches the writes a test makes itself too (the guard's own tests)."""
+    token = _tests_too.set(True)
+    try:
+        yield
+    finally:
+        _tests_too.reset(token)
 
 
 def _audited(model) -> audit.Registration | None:
@@ -347,6 +381,10 @@ def install() -> None:
     for cls in _COMPILERS:
         _installed[f"{cls.__name__}.execute_sql"] = (cls, "execute_sql", cls.__dict__.get("execute_sql"))
         cls.execute_sql = _orm_statement(cls.execute_sql)
+    # A transactional test's flush (DELETE FROM every table) is the test database's reset, not a write.
+    flush = BaseDatabaseOperations.__dict__["execute_sql_flush"]
+    _installed["BaseDatabaseOperations.execute_sql_flush"] = (BaseDatabaseOperations, "execute_sql_flush", flush)
+    BaseDatabaseOperations.execute_sql_flush = _orm_statement(flush)
     _installed["CursorWrapper.copy"] = (CursorWrapper, "copy", CursorWrapper.__dict__.get("copy"))
     CursorWrapper.copy = _copy
     connection_created.connect(_connection_created, dispatch_uid="audit_guard")

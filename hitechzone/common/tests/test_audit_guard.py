@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 HERE = "hitechzone/common/tests/test_audit_guard.py"
 
 
+@pytest.fixture(autouse=True)
+def watching_this_module():
+    """The writes these tests make themselves stand for the code under test: the guard watches them."""
+    with audit_guard.watching_tests():
+        yield
+
+
 @pytest.fixture
 def operational_sort_order():
     """Brand registered for the test with ``sort_order`` operational (the registration is put back after)."""
@@ -162,6 +169,19 @@ def test_deleting_an_object_deletes_its_many_to_many_rows_with_it_and_passes():
     enterprise.chains.add(chain)
     chain.delete()
     assert caught() == []
+
+
+def test_a_tests_own_set_up_writes_are_not_watched():
+    brand = f.BrandFactory()
+    token = audit_guard._tests_too.set(False)
+    try:
+        Brand.objects.filter(pk=brand.pk).update(name="测试准备")
+    finally:
+        audit_guard._tests_too.reset(token)
+    assert caught() == []
+    assert audit_guard.is_test_code("/x/hitechzone/liaison/tests/test_services.py")
+    assert audit_guard.is_test_code("/x/conftest.py")
+    assert not audit_guard.is_test_code("/x/hitechzone/liaison/services.py")
 
 
 def test_the_pages_and_the_api_ignore_operational_fields(operational_sort_order, zone, client, api_as):
