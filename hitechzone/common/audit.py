@@ -47,7 +47,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,6 +146,10 @@ class _ManyToMany:
 
 AUDITED_MODELS: dict[type[models.Model], Registration] = {}
 _THROUGH: dict[type[models.Model], _ManyToMany] = {}
+# A recorded foreign key with on_delete=SET_NULL or SET_DEFAULT: Django's collector updates the rows that point to a
+# deleted object without a signal. Target model → [(registration, foreign key)]; recorded when the target is audited
+# too (deleted one signalled object at a time): its pre_delete writes the pointing rows' records.
+_SET_ON_DELETE: dict[type[models.Model], list[tuple[Registration, models.ForeignKey]]] = {}
 
 
 def _own_enterprise(obj) -> int | None:
@@ -210,7 +214,22 @@ def register(
             target=relation.m2m_reverse_field_name(),
         )
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.{name}")
+    for model_field in fields:
+        if model_field.many_to_one and model_field.remote_field.on_delete in (models.SET_NULL, models.SET_DEFAULT):
+            _SET_ON_DELETE.setdefault(model_field.related_model, []).append((registration, model_field))
+    for target in _SET_ON_DELETE:
+        if target in AUDITED_MODELS:
+            pre_delete.connect(_target_deleted, sender=target, dispatch_uid=f"audit:set-on-delete:{target._meta.label}")
     return registration
+
+
+def records_on_delete(model: type[models.Model], name: str) -> bool:
+    """Whether the trail records the change Django's ``on_delete`` makes to ``model.name`` (the audit guard asks)."""
+    return any(
+        registration.model is model and fk.name == name and target in AUDITED_MODELS
+        for target, pairs in _SET_ON_DELETE.items()
+        for registration, fk in pairs
+    )
 
 
 # --- Values -----------------------------------------------------------------------------------------------------
@@ -404,6 +423,20 @@ def _post_delete(sender, instance, using="default", **kwargs) -> None:
     registration = AUDITED_MODELS[sender]
     changes = diff(_snapshot(registration, instance, registration.fields), None)
     _write(instance, action=AuditEvent.Action.DELETE, changes=changes, registration=registration, using=using)
+
+
+def _target_deleted(sender, instance, using="default", **kwargs) -> None:
+    """An audited object is about to be deleted: record the audited rows its deletion sets to NULL (or the default)."""
+    for registration, fk in _SET_ON_DELETE.get(sender, ()):
+        if AUDITED_MODELS.get(registration.model) is not registration:
+            continue
+        new = _plain(fk, None if fk.remote_field.on_delete is models.SET_NULL else fk.get_default())
+        key = getattr(instance, fk.target_field.attname)
+        pointing = registration.model._base_manager.using(using).filter(**{fk.attname: key})
+        for obj in pointing.iterator():
+            changes = diff({fk.name: _plain(fk, getattr(obj, fk.attname))}, {fk.name: new})
+            if changes:
+                _write(obj, action=AuditEvent.Action.UPDATE, changes=changes, registration=registration, using=using)
 
 
 def _m2m_labels(relation: _ManyToMany, source_ids: Iterable, using: str) -> dict[Any, list]:

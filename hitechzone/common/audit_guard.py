@@ -215,8 +215,12 @@ def _entry_point(check):
 
 def _check_update(qs, **kwargs):
     fields = _recorded(qs.model, kwargs)
+    kind = "update()"
+    if _cascade.get():  # the collector's on_delete=SET_NULL / SET_DEFAULT of the rows pointing to a deleted object
+        fields = [name for name in fields if not audit.records_on_delete(qs.model, name)]
+        kind = "update() by on_delete (SET_NULL/SET_DEFAULT) of a deletion"
     if fields:
-        _flag(qs.model, qs.model._meta.label, "update()", fields)
+        _flag(qs.model, qs.model._meta.label, kind, fields)
     return (), kwargs
 
 

@@ -203,3 +203,16 @@ def test_the_pages_and_the_api_ignore_operational_fields(operational_sort_order,
     brand.sort_order = 99
     brand.save()  # an operational field alone: no record
     assert AuditEvent.objects.filter(content_type=content_type, object_id=str(brand.pk)).count() == 2  # create + ours
+
+
+def test_deleting_an_object_records_the_rows_it_sets_to_null_and_passes():
+    enterprise = f.EnterpriseFactory()
+    parcel, enterprise_id = f.ParcelFactory(enterprise=enterprise), enterprise.pk
+    enterprise.delete()
+    assert caught() == []
+    parcel.refresh_from_db()
+    assert parcel.enterprise_id is None
+    [event] = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(parcel)), object_id=str(parcel.pk), action="update"
+    )
+    assert event.changes == {"enterprise": [enterprise_id, None]}
