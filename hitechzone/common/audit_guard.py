@@ -4,7 +4,8 @@ The audit signals record every ``save()`` and ``delete()`` (``QuerySet.delete()`
 ``post_delete`` receiver, so Django deletes its rows one signalled object at a time). These writes send no signal:
 
 - ``QuerySet.update()`` setting a field the registration records (``exclude=`` and ``operational=`` fields are
-  not recorded, so an update of only those passes);
+  not recorded, so an update of only those passes), the collector's ``on_delete=SET_NULL``/``SET_DEFAULT`` updates
+  included (those of a foreign key to an audited model are recorded by the audit's ``pre_delete`` and pass);
 - ``bulk_create()``, and ``bulk_update()`` of a recorded field;
 - a fast ``_raw_delete()`` (the tables of audited many-to-many fields: ``through.objects.filter(…).delete()``);
 - raw SQL ``INSERT``/``UPDATE``/``DELETE`` on an audited table through ``cursor.execute``/``executemany``

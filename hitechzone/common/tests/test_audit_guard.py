@@ -132,8 +132,9 @@ def test_raw_inserts_and_deletes_on_an_audited_table_fail_unless_declared():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_a_copy_into_an_audited_table_fails():
     table = connection.ops.quote_name(Brand._meta.db_table)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} (code, name, short_name) FROM STDIN") as copy:
-        copy.write_row(["c1", "一", "一"])
+    columns = "code, name, short_name, level, description, sort_order"
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        copy.write_row(["c1", "一", "一", "", "", 0])
     assert [(v.model, v.kind) for v in caught()] == [("zone.Brand", "COPY")]
 
 
