@@ -24,6 +24,30 @@ def pytest_configure(config):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_guard_installed():
+    """The audit guard watches the whole suite (``hitechzone.common.audit_guard``)."""
+    from hitechzone.common import audit_guard
+
+    audit_guard.install()
+    yield
+    audit_guard.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard(_audit_guard_installed):
+    """A test (its fixtures included) that writes an audited model without its audit records fails, naming the
+    model, the kind of write, the fields and the line that made it."""
+    from hitechzone.common import audit_guard
+
+    audit_guard.take()
+    with audit_guard.armed():
+        yield
+    found = audit_guard.take()
+    if found:
+        pytest.fail(audit_guard.report(found), pytrace=False)
+
+
 @pytest.fixture
 def zone(db):
     from hitechzone.accounts.models import Role

@@ -24,12 +24,9 @@ class ApprovalsConfig(AppConfig):
 
         from . import models, recompute, scheduled  # noqa: F401 — recompute and scheduled register job and tasks
 
-        def nobody(obj) -> None:
-            return None
-
-        audit.register(models.Item, enterprise=nobody)
-        audit.register(models.ItemVersion, enterprise=nobody)
-        audit.register(models.Material, enterprise=nobody)
+        audit.register(models.Item, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.ItemVersion, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.Material, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.Bundle)
         audit.register(
             models.Application,

@@ -326,6 +326,7 @@ def typed_columns(columns: tuple[tuple[str, bool], ...], arrays: list[np.ndarray
     return [(name, "int8" if wide else "int4", values) for (name, wide), values in zip(columns, arrays, strict=True)]
 
 
+@audit.bulk_write(Application)  # one UPDATE … FROM writes the rows and their audit records
 def _write_postgresql(apps, new, rows: np.ndarray, *, user, source, batch) -> int:
     """Write the changed rows and their audit records in one statement; returns how many were written."""
     arrays = [
@@ -428,6 +429,7 @@ def _json(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
+@audit.bulk_write(Application)  # the UPDATEs, then their records by bulk_events
 def _write_orm(apps, new, rows: np.ndarray, *, user, source, batch) -> int:
     """Each changed row by its own conditional UPDATE (SQLite and other backends), then bulk audit records."""
     records = []
@@ -492,6 +494,7 @@ def _write_orm(apps, new, rows: np.ndarray, *, user, source, batch) -> int:
 # --------------------------------------------------------------------------------------------------------
 
 
+@audit.bulk_write(Bundle)  # the UPDATEs, then their records by bulk_events
 def _recompute_bundles(queryset, *, user, source, batch) -> int:
     """The totals of the complete parallel approvals of the recomputed applications (as ``bundle_refresh``)."""
     bundles = Bundle.objects.filter(completed_on__isnull=False, total_working_days__isnull=False)

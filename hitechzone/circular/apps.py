@@ -21,13 +21,12 @@ class CircularConfig(AppConfig):
 
         from . import models
 
-        def nobody(obj) -> None:
-            return None
-
-        audit.register(models.Material, enterprise=nobody, m2m={"chains": "code"})
+        audit.register(models.Material, enterprise=audit.NO_ENTERPRISE, m2m={"chains": "code"})
         audit.register(models.Flow)
         audit.register(models.Exchange, enterprise=lambda obj: obj.supplier_id)
         audit.register(models.ResourceYear)
         audit.register(models.CircularProject)
         # A run is its own record (who, when, input, output); the trail notes it without copying the scenario.
-        audit.register(models.OptimizationRun, enterprise=nobody, exclude=("scenario", "result", "created_at"))
+        audit.register(
+            models.OptimizationRun, enterprise=audit.NO_ENTERPRISE, exclude=("scenario", "result", "created_at")
+        )

@@ -6,19 +6,28 @@ Where a write came from is the *audit context*: :class:`~hitechzone.common.middl
 one per request (source ``ui``, ``api`` or ``admin``), an import opens one with its batch, and a write outside
 any context (shell, management command, demo load) is recorded as ``system`` with no user.
 
-Bulk writes (``bulk_create``, ``QuerySet.update()``) send no signals: whoever makes them records them with
-:func:`bulk_events`, building each record's changes with :func:`snapshot` and :func:`diff`.
+Bulk writes (``bulk_create``, ``bulk_update``, ``QuerySet.update()``, raw SQL, ``COPY``) send no signals: whoever
+makes them records them with :func:`bulk_events`, building each record's changes with :func:`snapshot` and
+:func:`diff`, and says so where it writes: ``with audit.bulk_write(Model): …`` around the write and its records
+(or ``with audit.unrecorded(Model, reason=…)`` for a write that is, on purpose, not recorded). The test suite's
+audit guard (:mod:`hitechzone.common.audit_guard`) fails a test whose code writes an audited model in bulk
+without either. A ``QuerySet.update()`` that sets only fields the registration does not record (``exclude=`` and
+``operational=``) needs neither.
 
 Public API::
 
     audit_context(*, user=None, source, batch=None, request=None)   # context manager
     current() -> AuditContext | None
-    register(model, *, exclude=..., masked=(), enterprise=..., m2m=None)
-    register_defaults()                                              # called by CommonConfig.ready()
+    register(model, *, exclude=..., masked=(), enterprise=..., m2m=None, operational=None)  # from AppConfig.ready()
+    NO_ENTERPRISE                                                    # enterprise= of models outside any history
     AUDITED_MODELS: dict[type[Model], Registration]
     snapshot(obj) -> dict
     diff(before: dict | None, after: dict | None) -> dict
     bulk_events(*, model, rows, user, source, batch=None) -> int
+    bulk_write(*models)                       # context manager: this block records its bulk writes to these models
+    unrecorded(*models, reason)               # context manager: this block's bulk writes are not recorded, because
+    declared(model) -> str | None             # what the enclosing block declared for the model
+    recorded(event) -> dict                   # the event's changes without the fields now stated operational
     describe(event) -> list[Change]; entries(events) -> list[Entry]  # for pages
 """
 
@@ -38,7 +47,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,10 +146,22 @@ class _ManyToMany:
 
 AUDITED_MODELS: dict[type[models.Model], Registration] = {}
 _THROUGH: dict[type[models.Model], _ManyToMany] = {}
+# A recorded foreign key with on_delete=SET_NULL or SET_DEFAULT: Django's collector updates the rows that point to a
+# deleted object without a signal. Target model → [(registration, foreign key)]; recorded when the target is audited
+# too (deleted one signalled object at a time): its pre_delete writes the pointing rows' records.
+_SET_ON_DELETE: dict[type[models.Model], list[tuple[Registration, models.ForeignKey]]] = {}
 
 
 def _own_enterprise(obj) -> int | None:
     return obj.enterprise_id
+
+
+def _no_enterprise(obj) -> None:
+    return None
+
+
+#: ``register(model, enterprise=NO_ENTERPRISE)``: the model's events belong to no enterprise's history.
+NO_ENTERPRISE: Callable[[models.Model], None] = _no_enterprise
 
 
 def register(
@@ -161,6 +182,10 @@ def register(
     they are not recorded, and may be written in bulk without audit records.
     """
     operational = dict(operational or {})
+    for name, reason in operational.items():
+        model._meta.get_field(name)  # FieldDoesNotExist for a misspelt one
+        if not str(reason).strip():
+            raise ValueError(f"{model._meta.label}.{name}: an operational field needs the reason")
     excluded = set(exclude) | set(operational)
     fields = tuple(
         f for f in model._meta.concrete_fields if f.name not in excluded and not (f.primary_key and f.auto_created)
@@ -189,34 +214,22 @@ def register(
             target=relation.m2m_reverse_field_name(),
         )
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.{name}")
+    for model_field in fields:
+        if model_field.many_to_one and model_field.remote_field.on_delete in (models.SET_NULL, models.SET_DEFAULT):
+            _SET_ON_DELETE.setdefault(model_field.related_model, []).append((registration, model_field))
+    for target in _SET_ON_DELETE:
+        if target in AUDITED_MODELS:
+            pre_delete.connect(_target_deleted, sender=target, dispatch_uid=f"audit:set-on-delete:{target._meta.label}")
     return registration
 
 
-def register_defaults() -> None:
-    """The models of M0 whose every change is audited (called once, from ``CommonConfig.ready()``)."""
-    from hitechzone.accounts.models import User
-    from hitechzone.enterprises.models import Assignment, Contact, Enterprise, EnterpriseIndicator, IndustryChain
-    from hitechzone.liaison.models import Problem, Visit
-    from hitechzone.zone.models import Block, Brand, Department, FunctionalArea, Parcel
-
-    from .models import CalendarYear
-
-    def nobody(obj) -> None:
-        return None
-
-    for model in (Brand, Block, FunctionalArea, Department, IndustryChain):
-        register(model, enterprise=nobody)
-    register(CalendarYear, exclude=("updated_at", "revision"), enterprise=nobody)
-    register(Parcel)
-    register(Enterprise, enterprise=lambda obj: obj.pk, m2m={"chains": "code"})
-    register(Contact)
-    register(EnterpriseIndicator)
-    register(Assignment)
-    register(Visit)
-    # The loop's steps are recorded as ProblemSteps; the trail keeps each field's before and after.
-    register(Problem)
-    # An account is not part of its enterprise's history; the password hash is never copied.
-    register(User, exclude=("last_login",), masked=("password",), enterprise=nobody)
+def records_on_delete(model: type[models.Model], name: str) -> bool:
+    """Whether the trail records the change Django's ``on_delete`` makes to ``model.name`` (the audit guard asks)."""
+    return any(
+        registration.model is model and fk.name == name and target in AUDITED_MODELS
+        for target, pairs in _SET_ON_DELETE.items()
+        for registration, fk in pairs
+    )
 
 
 # --- Values -----------------------------------------------------------------------------------------------------
@@ -412,6 +425,20 @@ def _post_delete(sender, instance, using="default", **kwargs) -> None:
     _write(instance, action=AuditEvent.Action.DELETE, changes=changes, registration=registration, using=using)
 
 
+def _target_deleted(sender, instance, using="default", **kwargs) -> None:
+    """An audited object is about to be deleted: record the audited rows its deletion sets to NULL (or the default)."""
+    for registration, fk in _SET_ON_DELETE.get(sender, ()):
+        if AUDITED_MODELS.get(registration.model) is not registration:
+            continue
+        new = _plain(fk, None if fk.remote_field.on_delete is models.SET_NULL else fk.get_default())
+        key = getattr(instance, fk.target_field.attname)
+        pointing = registration.model._base_manager.using(using).filter(**{fk.attname: key})
+        for obj in pointing.iterator():
+            changes = diff({fk.name: _plain(fk, getattr(obj, fk.attname))}, {fk.name: new})
+            if changes:
+                _write(obj, action=AuditEvent.Action.UPDATE, changes=changes, registration=registration, using=using)
+
+
 def _m2m_labels(relation: _ManyToMany, source_ids: Iterable, using: str) -> dict[Any, list]:
     """``{source id: sorted labels}`` of the registered objects' related objects, in one query."""
     source_ids = list(source_ids)
@@ -551,6 +578,61 @@ def bulk_events(
     return written
 
 
+# --- Declared bulk writes ---------------------------------------------------------------------------------------
+
+#: model → ``""`` (the enclosing block records its bulk writes) or the reason they are not recorded.
+_declared: ContextVar[dict[type[models.Model], str]] = ContextVar("audit_declared", default={})  # noqa: B039
+
+
+@contextlib.contextmanager
+def _declare(targets: Iterable[type[models.Model]], reason: str) -> Iterator[None]:
+    token = _declared.set({**_declared.get(), **dict.fromkeys(targets, reason)})
+    try:
+        yield
+    finally:
+        _declared.reset(token)
+
+
+def bulk_write(*targets: type[models.Model]) -> contextlib.AbstractContextManager[None]:
+    """Declare that the block records the audit trail of its bulk writes to ``targets`` itself.
+
+    Put it around the write and the :func:`bulk_events` (or the ``AuditEvent`` rows written in bulk) that record
+    it: ``bulk_create``, ``bulk_update``, ``QuerySet.update()``, raw SQL and ``COPY`` on those models' tables (and on
+    their audited many-to-many tables) then pass the audit guard. It changes nothing else."""
+    return _declare(targets, "")
+
+
+def unrecorded(*targets: type[models.Model], reason: str) -> contextlib.AbstractContextManager[None]:
+    """Declare that the block's bulk writes to ``targets`` (every audited model when none is given) are, on
+    purpose, not recorded, and why. For the writes whose record would say nothing (generated data, a test's
+    set-up); a field that is never worth recording is stated ``operational`` in its registration instead."""
+    if not reason or not str(reason).strip():
+        raise ValueError("unrecorded() needs the reason")
+    return _declare(targets or (models.Model,), str(reason))
+
+
+def registration_of(model: type[models.Model]) -> Registration | None:
+    """The registration a write to ``model``'s table falls under: its own, or, for the table of an audited
+    many-to-many field, the registered model's."""
+    registration = AUDITED_MODELS.get(model)
+    if registration is None and model in _THROUGH:
+        registration = _THROUGH[model].registration
+    return registration
+
+
+def declared(model: type[models.Model]) -> str | None:
+    """What the enclosing block declared for bulk writes to ``model`` (a registered model, or the table of one of
+    its many-to-many fields): ``""`` (it records them), the reason they are not recorded, or ``None``."""
+    declarations = _declared.get()
+    if not declarations:
+        return None
+    registration = registration_of(model)
+    for target in (model, registration.model if registration is not None else None, models.Model):
+        if target is not None and target in declarations:
+            return declarations[target]
+    return None
+
+
 # --- Reading events ---------------------------------------------------------------------------------------------
 
 
@@ -584,11 +666,25 @@ def _display(model_field: models.Field | None, value) -> str:
     return str(value)
 
 
+def recorded(event: AuditEvent) -> dict:
+    """The event's changes, without the fields its model's registration now states operational (a record written
+    before they were declared so may hold them): the trail shows a field either always or never."""
+    changes = event.changes or {}
+    if not isinstance(changes, dict) or not changes:
+        return changes
+    model = event.content_type.model_class() if event.content_type_id else None
+    registration = AUDITED_MODELS.get(model) if model is not None else None
+    if registration is None or not registration.operational:
+        return changes
+    return {name: pair for name, pair in changes.items() if name not in registration.operational}
+
+
 def describe(event: AuditEvent) -> list[Change]:
-    """The event's changes as rows "label: before → after", labels and choices in the user's language."""
+    """The event's changes as rows "label: before → after", labels and choices in the user's language (never an
+    operational field)."""
     model = event.content_type.model_class() if event.content_type_id else None
     rows = []
-    for name, pair in (event.changes or {}).items():
+    for name, pair in recorded(event).items():
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         model_field = None
         label = name

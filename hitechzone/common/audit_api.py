@@ -21,6 +21,7 @@ from rest_framework import serializers
 from hitechzone.accounts.models import Role
 
 from .api import ScopedReadOnlyViewSet
+from .audit import recorded
 from .models import AuditEvent, Source
 
 
@@ -121,6 +122,11 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     def get_content_type(self, obj: AuditEvent) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    def to_representation(self, instance: AuditEvent) -> dict:
+        data = super().to_representation(instance)
+        data["changes"] = recorded(instance)  # never a field the model's registration states operational
+        return data
 
 
 class AuditEventViewSet(ScopedReadOnlyViewSet):

@@ -93,7 +93,7 @@ def upsert(
     ``id``). ``describe(row)`` gives the object's text and its enterprise id for the audit record.
     Returns the counts and the id of every written row by key.
     """
-    from .audit import bulk_events
+    from .audit import bulk_events, bulk_write
 
     fields = [f for f in fields if f not in key]
     # attname → (field name, value → JSON value): the same form the audit signals record.
@@ -128,21 +128,24 @@ def upsert(
         text, enterprise_id = describe(row)
         audit_rows.append((k, text, enterprise_id, "update", changes))
     start, end = progress_span
-    if connection.vendor == "postgresql" and to_write:
-        ids = _copy_upsert(model, key, fields, to_write, touch or {}, progress, (start, end))
-    else:
-        unique = [model._meta.get_field(f).name for f in key]
-        update_fields = [model._meta.get_field(f).name for f in (*fields, *(touch or {}))]
-        for i in range(0, len(to_write), BATCH):
-            chunk = [model(**row, **(touch or {})) for row in to_write[i : i + BATCH]]
-            model.objects.bulk_create(chunk, update_conflicts=True, unique_fields=unique, update_fields=update_fields)
-            progress(start + int((end - start) * 0.7 * (i + len(chunk)) / max(len(to_write), 1)), "")
-        ids = _ids(model, key, to_write)
-    events = [
-        (str(ids[k]), text, ids[k] if enterprise_id == SELF else enterprise_id, action, changes)
-        for k, text, enterprise_id, action, changes in audit_rows
-    ]
-    bulk_events(model=model, rows=events, user=batch.user, source="import", batch=batch)
+    with bulk_write(model):  # the rows in bulk, then their audit records
+        if connection.vendor == "postgresql" and to_write:
+            ids = _copy_upsert(model, key, fields, to_write, touch or {}, progress, (start, end))
+        else:
+            unique = [model._meta.get_field(f).name for f in key]
+            update_fields = [model._meta.get_field(f).name for f in (*fields, *(touch or {}))]
+            for i in range(0, len(to_write), BATCH):
+                chunk = [model(**row, **(touch or {})) for row in to_write[i : i + BATCH]]
+                model.objects.bulk_create(
+                    chunk, update_conflicts=True, unique_fields=unique, update_fields=update_fields
+                )
+                progress(start + int((end - start) * 0.7 * (i + len(chunk)) / max(len(to_write), 1)), "")
+            ids = _ids(model, key, to_write)
+        events = [
+            (str(ids[k]), text, ids[k] if enterprise_id == SELF else enterprise_id, action, changes)
+            for k, text, enterprise_id, action, changes in audit_rows
+        ]
+        bulk_events(model=model, rows=events, user=batch.user, source="import", batch=batch)
     progress(end, "")
     return counts, ids
 

@@ -25,6 +25,7 @@ from .approvals import load_approvals
 from .circular import load_circular
 from .evaluation import load_evaluation
 from .liaison import load_liaison
+from .trail import unrecorded
 
 PASSWORD = "demo-Zone-2026"  # noqa: S105 — the published demo password, printed by `make demo`
 YEARS = (2023, 2024, 2025)
@@ -95,6 +96,7 @@ def enterprise_name(rng: random.Random, words: list[str], used: set[str]) -> str
     raise RuntimeError("ran out of invented names")
 
 
+@unrecorded
 def load_structure(report: Report) -> None:
     brands = [
         Brand(code=c, name=n, short_name=s, level=lvl, approved_on=date.fromisoformat(d), sort_order=i)
@@ -218,6 +220,7 @@ def indicator_rows(rng: random.Random, plan: Plan) -> list[dict]:
     return rows
 
 
+@unrecorded
 def load_enterprises(rng: random.Random, report: Report) -> list[Plan]:
     plans = plan_enterprises(rng)
     brand = {b.code: b for b in Brand.objects.all()}
@@ -339,6 +342,7 @@ def _user(username: str, role: str, full_name: str, **links) -> User:
     return user
 
 
+@unrecorded
 def load_people(rng: random.Random, plans: list[Plan], report: Report) -> None:
     departments = list(Department.objects.order_by("sort_order")[:2])
     eligible = list(
@@ -378,6 +382,7 @@ def load_people(rng: random.Random, plans: list[Plan], report: Report) -> None:
 
 
 @transaction.atomic
+@unrecorded
 def load_demo(*, seed: int = 42) -> Report:
     rng = random.Random(seed)
     report = Report()

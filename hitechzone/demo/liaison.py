@@ -18,6 +18,8 @@ from hitechzone.enterprises.models import Assignment
 from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Category, Problem, ProblemStep, Rating, Visit
 from hitechzone.zone.models import Department
 
+from .trail import unrecorded
+
 YEAR = 2025
 S = Problem.Status
 CATEGORY_WEIGHTS = {
@@ -65,6 +67,7 @@ def _month_days(year: int, month: int, until: date) -> list[date]:
     return [d for d in days if d <= until]
 
 
+@unrecorded
 def load_liaison(rng: random.Random, report) -> None:
     enterprise_ids = list(Assignment.objects.values_list("enterprise_id", flat=True))
     if Visit.objects.filter(enterprise_id__in=enterprise_ids, visited_on__year=YEAR).exists():

@@ -9,10 +9,18 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from hitechzone.accounts.models import Role
+        from hitechzone.common import audit
         from hitechzone.common.context_processors import ALL, register_menu
         from hitechzone.common.intake import register_kinds
 
+        from . import models
         from .intake import EnterpriseKind, IndicatorKind
+
+        audit.register(models.IndustryChain, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.Enterprise, enterprise=lambda obj: obj.pk, m2m={"chains": "code"})
+        audit.register(models.Contact)
+        audit.register(models.EnterpriseIndicator)
+        audit.register(models.Assignment)
 
         register_kinds(IndicatorKind(), EnterpriseKind(), order=10)
         register_menu("M0", _("Enterprises"), "enterprises:list", ALL - {Role.EXPERT}, order=10)

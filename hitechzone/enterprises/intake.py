@@ -317,7 +317,7 @@ class EnterpriseKind(Kind):
         return counts
 
     def _write_chains(self, rows, ids, batch) -> None:
-        from hitechzone.common.audit import bulk_events
+        from hitechzone.common.audit import bulk_events, bulk_write
 
         through = Enterprise.chains.through
         wanted = {
@@ -333,28 +333,29 @@ class EnterpriseKind(Kind):
         changed = {eid: chains for eid, chains in wanted.items() if sorted(current.get(eid, [])) != chains}
         if not changed:
             return
-        through.objects.filter(enterprise_id__in=list(changed)).delete()
-        through.objects.bulk_create(
-            [through(enterprise_id=eid, industrychain_id=cid) for eid, chains in changed.items() for cid in chains]
-        )
-        codes = dict(IndustryChain.objects.values_list("id", "code"))
-        names = dict(Enterprise.objects.filter(pk__in=list(changed)).values_list("id", "name"))
-        bulk_events(
-            model=Enterprise,
-            rows=[
-                (
-                    str(eid),
-                    names[eid],
-                    eid,
-                    "update",
-                    {"chains": [[codes[c] for c in sorted(current.get(eid, []))], [codes[c] for c in chains]]},
-                )
-                for eid, chains in changed.items()
-            ],
-            user=batch.user,
-            source="import",
-            batch=batch,
-        )
+        with bulk_write(Enterprise):  # the chains in bulk, then their audit records
+            through.objects.filter(enterprise_id__in=list(changed)).delete()
+            through.objects.bulk_create(
+                [through(enterprise_id=eid, industrychain_id=cid) for eid, chains in changed.items() for cid in chains]
+            )
+            codes = dict(IndustryChain.objects.values_list("id", "code"))
+            names = dict(Enterprise.objects.filter(pk__in=list(changed)).values_list("id", "name"))
+            bulk_events(
+                model=Enterprise,
+                rows=[
+                    (
+                        str(eid),
+                        names[eid],
+                        eid,
+                        "update",
+                        {"chains": [[codes[c] for c in sorted(current.get(eid, []))], [codes[c] for c in chains]]},
+                    )
+                    for eid, chains in changed.items()
+                ],
+                user=batch.user,
+                source="import",
+                batch=batch,
+            )
 
     def example_rows(self):
         return [

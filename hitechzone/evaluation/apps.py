@@ -9,23 +9,14 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from hitechzone.accounts.models import Role
+        from hitechzone.common import audit
         from hitechzone.common.context_processors import ALL, register_menu
         from hitechzone.common.intake import register_kinds
 
+        from . import models, services  # noqa: F401 — services registers the evaluation.run job handler
         from .intake import EnergyUseKind
 
-        register_kinds(EnergyUseKind(), order=60)
-        register_menu(
-            "M4", _("Efficiency evaluation"), "evaluation:home", ALL - {Role.DEPARTMENT, Role.EXPERT}, order=400
-        )
-
-        from hitechzone.common import audit
-
-        from . import models, services  # noqa: F401 — services registers the evaluation.run job handler
-
-        def nobody(obj) -> None:
-            return None
-
+        nobody = audit.NO_ENTERPRISE
         audit.register(models.Scheme, enterprise=nobody)
         audit.register(models.SchemeVersion, enterprise=nobody)
         audit.register(models.Exemption)
@@ -45,3 +36,8 @@ class EvaluationConfig(AppConfig):
         audit.register(models.PriceTier, enterprise=nobody)
         audit.register(models.ExitPolicy, enterprise=nobody)
         audit.register(models.ExitCase, m2m={"parcels": "code", "swap_parcels": "code"})
+
+        register_kinds(EnergyUseKind(), order=60)
+        register_menu(
+            "M4", _("Efficiency evaluation"), "evaluation:home", ALL - {Role.DEPARTMENT, Role.EXPERT}, order=400
+        )

@@ -9,10 +9,16 @@ class ZoneConfig(AppConfig):
 
     def ready(self) -> None:
         from hitechzone.accounts.models import Role
+        from hitechzone.common import audit
         from hitechzone.common.context_processors import ALL, register_menu
         from hitechzone.common.intake import register_kinds
 
+        from . import models
         from .intake import ParcelKind
+
+        for model in (models.Brand, models.Block, models.FunctionalArea, models.Department):
+            audit.register(model, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.Parcel)
 
         register_kinds(ParcelKind(), order=30)
         register_menu("M0", _("Parcels"), "zone:parcels", ALL - {Role.EXPERT}, order=20)

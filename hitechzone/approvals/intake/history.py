@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from hitechzone.accounts.models import Role, User
 from hitechzone.approvals.clock import bulk as clock_bulk
 from hitechzone.approvals.models import Application, Item, ItemVersion, Pause, Step
+from hitechzone.common import audit
 from hitechzone.common.bulk import bulk_insert
 from hitechzone.common.deadlines import check_year, to_ordinals
 from hitechzone.common.intake import Column, Counts, Kind, Progress
@@ -263,6 +264,8 @@ class HistoryKind(Kind):
         with _collector_paused():
             return self._write(rows, batch=batch, progress=progress)
 
+    # The applications and their pauses go in by COPY; their audit records too (bulk_insert of AuditEvent rows).
+    @audit.bulk_write(Application, Pause)
     def _write(self, rows, *, batch, progress: Progress) -> Counts:
         progress(63, _("Computing the clock"))
         clock = self._clock(rows)

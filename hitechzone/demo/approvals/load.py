@@ -12,6 +12,7 @@ from hitechzone.approvals import services
 from hitechzone.approvals.models import (
     Application,
 )
+from hitechzone.demo.trail import unrecorded
 
 from .base import APPLICATIONS, YEAR
 from .catalogue import load_catalogue
@@ -22,6 +23,7 @@ from .year import _world, plan_year
 # --- Entry point ---------------------------------------------------------------------------------------------
 
 
+@unrecorded
 def load_approvals(rng: random.Random, report, *, applications: int = APPLICATIONS, today: date | None = None) -> None:
     """The catalogue, the year ``YEAR`` of applications and the last weeks; idempotent (a second run adds nothing)."""
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()

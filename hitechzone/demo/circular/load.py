@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from hitechzone.accounts.models import Role, User
 from hitechzone.circular.models import CircularProject, Exchange, Flow, Material, ResourceYear
 from hitechzone.common.geo import haversine_km
+from hitechzone.demo.trail import unrecorded
 from hitechzone.enterprises.models import Assignment, Enterprise, EnterpriseIndicator, IndustryChain
 from hitechzone.evaluation.models import ExitCase
 
@@ -271,6 +272,7 @@ def _project_description(category: str, batch: int) -> str:
     return f"国家园区循环化改造示范试点 {batch} 年度项目：{what}。"
 
 
+@unrecorded
 def load_circular(rng: random.Random, report) -> None:
     """Materials, the cluster's flows and exchanges, resource data and the 23 projects (idempotent)."""
     materials = load_materials(report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from hitechzone.demo.trail import unrecorded
 from hitechzone.evaluation import prices, services
 from hitechzone.evaluation.models import (
     EvaluationResult,
@@ -17,6 +18,7 @@ from .world import PRICE_YEARS, YEARS, _world
 # --- Loading it all ------------------------------------------------------------------------------------------------
 
 
+@unrecorded
 def load_evaluation(rng: random.Random, report) -> None:
     """The M4 demo (see the module text); nothing is added when the years' runs exist already."""
     if EvaluationRun.objects.filter(year__in=YEARS).exists():
