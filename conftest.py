@@ -51,7 +51,7 @@ def _audit_guard(_audit_guard_installed):
 @pytest.fixture
 def zone(db):
     from hitechzone.accounts.models import Role
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     brand_a = f.BrandFactory(code="gaoxin", name="高新技术产业开发区", short_name="高新区")
     brand_b = f.BrandFactory(code="lvchan", name="绿色产业集聚区", short_name="绿色集聚区")
