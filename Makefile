@@ -29,6 +29,7 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/hitechzone makemigrations --check --dry-run
 	$(BIN)/hitechzone spectacular --validate --fail-on-warn --file /dev/null
 

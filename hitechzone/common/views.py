@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.urls import NoReverseMatch, reverse
 
+from hitechzone.accounts.roles import effective_role
+
 PAGE_SIZE = 25
 
 
@@ -36,14 +38,20 @@ def url_or_none(name: str) -> str | None:
 
 
 def module_nav(request, entries, *, home: str) -> list[dict]:
-    """A module's own menu: of ``entries`` (key, label, url name, roles, icon), those the user's role may open and
-    whose page exists, as ``{"key", "label", "url", "icon", "active"}``."""
-    role = request.user.effective_role
+    """A module's own menu, the one builder every module uses: of ``entries`` (key, label, url name, roles, icon),
+    those the user's role may open and whose page exists, as ``{"key", "label", "url", "icon", "active"}``. One
+    entry is active: the page itself, else the deepest entry the page lies under (never the home for a subpage)."""
+    role = effective_role(request.user)
     home_url = url_or_none(home)
     items = []
     for key, label, url_name, roles, icon in entries:
         url = url_or_none(url_name) if role in roles else None
         if url:
-            active = request.path == url or (url != home_url and request.path.startswith(url))
-            items.append({"key": key, "label": label, "url": url, "icon": icon, "active": active})
+            items.append({"key": key, "label": label, "url": url, "icon": icon, "active": False})
+    path = request.path
+    exact = [item for item in items if item["url"] == path]
+    under = [item for item in items if item["url"] != home_url and path.startswith(item["url"])]
+    chosen = exact or sorted(under, key=lambda item: len(item["url"]), reverse=True)[:1]
+    for item in chosen[:1]:
+        item["active"] = True
     return items

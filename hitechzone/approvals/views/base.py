@@ -7,15 +7,16 @@ from datetime import date
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role
-from hitechzone.accounts.roles import effective_role
 from hitechzone.approvals.models import (
     Application,
     ApplicationMaterial,
     Mode,
 )
 from hitechzone.common.deadlines import BulkClock, to_ordinals
+from hitechzone.common.views import module_nav
 
 S = Application.State
 M = ApplicationMaterial.Status
@@ -72,34 +73,31 @@ def _deadline_url() -> str | None:
         return None
 
 
+# --- The module's menu ----------------------------------------------------------------------------------------------
+
+# (key, label, url name, roles, icon): the pages of M2 in menu order, each for the roles that may open it.
+NAV = (
+    ("home", gettext_lazy("Dashboard"), "approvals:home", PAGE_ROLES, "bi-bar-chart"),
+    ("applications", gettext_lazy("Applications"), "approvals:applications", PAGE_ROLES, "bi-folder2-open"),
+    ("new", gettext_lazy("New application"), "approvals:application-new", FILE_ROLES, "bi-plus-circle"),
+    ("items", gettext_lazy("Catalogue"), "approvals:items", PAGE_ROLES, "bi-journal-text"),
+    ("bundles", gettext_lazy("Parallel approvals"), "approvals:bundles", PAGE_ROLES, "bi-diagram-3"),
+    ("overdue", gettext_lazy("Overdue"), "approvals:overdue", OVERDUE_ROLES, "bi-alarm"),
+    ("rectifications", gettext_lazy("Rectifications"), "approvals:rectifications", RECTIFICATION_ROLES, "bi-tools"),
+    (
+        "deadline",
+        gettext_lazy("Deadline calculator"),
+        "calendar:deadline",
+        frozenset({Role.ADMIN, Role.DEPARTMENT}),
+        "bi-calculator",
+    ),
+)
+
+
 def _render(request, template: str, context: dict, status: int = 200):
     """Render a page of the approval centre with the module's own menu (the pages this user may open)."""
-    return render(
-        request,
-        template,
-        {"approvals_links": _links(request.user), "light_labels": light_labels(), **context},
-        status=status,
-    )
-
-
-def _links(user) -> list[tuple[str, str, str]]:
-    """(url, label, icon) of the approval centre's pages this user may open (the dashboard comes first)."""
-    role = effective_role(user)
-    links = [
-        (reverse("approvals:applications"), _("Applications"), "bi-folder2-open"),
-        (reverse("approvals:items"), _("Catalogue"), "bi-journal-text"),
-        (reverse("approvals:bundles"), _("Parallel approvals"), "bi-diagram-3"),
-    ]
-    if role in FILE_ROLES:
-        links.insert(1, (reverse("approvals:application-new"), _("New application"), "bi-plus-circle"))
-    if role in OVERDUE_ROLES:
-        links.append((reverse("approvals:overdue"), _("Overdue"), "bi-alarm"))
-    if role in RECTIFICATION_ROLES:
-        links.append((reverse("approvals:rectifications"), _("Rectifications"), "bi-tools"))
-    deadline = _deadline_url()
-    if deadline and role in (Role.ADMIN, Role.DEPARTMENT):
-        links.append((deadline, _("Deadline calculator"), "bi-calculator"))
-    return links
+    nav = module_nav(request, NAV, home="approvals:home")
+    return render(request, template, {"approvals_nav": nav, "light_labels": light_labels(), **context}, status=status)
 
 
 def working_days_after(pairs: list[tuple[date, date]]) -> list[int | None]:

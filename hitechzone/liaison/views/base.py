@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role
-from hitechzone.accounts.roles import effective_role
+from hitechzone.common.views import module_nav
 from hitechzone.liaison import services
 from hitechzone.liaison.models import Problem
 
@@ -61,26 +61,22 @@ def _person(user) -> str:
     return (user.full_name or user.username) if user else ""
 
 
+# --- The module's menu ----------------------------------------------------------------------------------------------
+
+# (key, label, url name, roles, icon): the pages of M1 in menu order, each for the roles that may open it.
+NAV = (
+    ("home", gettext_lazy("Dashboard"), "liaison:home", HOME_ROLES, "bi-bar-chart"),
+    ("visit-new", gettext_lazy("Record a visit"), "liaison:visit-new", frozenset({Role.OFFICER}), "bi-plus-circle"),
+    ("problem-new", gettext_lazy("Raise a problem"), "liaison:problem-new", RAISE_ROLES, "bi-exclamation-circle"),
+    ("visits", gettext_lazy("Visit log"), "liaison:visits", VISIT_ROLES, "bi-journal-text"),
+    ("coverage", gettext_lazy("Monthly coverage"), "liaison:coverage", COVERAGE_ROLES, "bi-calendar-check"),
+    ("problems", gettext_lazy("Problems"), "liaison:problems", PROBLEM_ROLES, "bi-list-check"),
+    ("escalated", gettext_lazy("Escalated problems"), "liaison:escalated", ESCALATED_ROLES, "bi-alarm"),
+    ("assignments", gettext_lazy("Assignments"), "liaison:assignments", ASSIGNMENT_ROLES, "bi-people"),
+)
+
+
 def _render(request, template: str, context: dict, status: int = 200):
     """Render a liaison page with the module's own menu (the pages this user may open)."""
-    return render(request, template, {"liaison_links": _links(request.user), **context}, status=status)
-
-
-def _links(user) -> list[tuple[str, str, str]]:
-    """(url, label, icon) of the other liaison pages this user may open."""
-    role = effective_role(user)
-    links = []
-    if role == Role.OFFICER:
-        links.append((reverse("liaison:visit-new"), _("Record a visit"), "bi-plus-circle"))
-    if role in RAISE_ROLES:
-        links.append((reverse("liaison:problem-new"), _("Raise a problem"), "bi-exclamation-circle"))
-    if role in VISIT_ROLES:
-        links.append((reverse("liaison:visits"), _("Visit log"), "bi-journal-text"))
-    if role in COVERAGE_ROLES:
-        links.append((reverse("liaison:coverage"), _("Monthly coverage"), "bi-calendar-check"))
-    links.append((reverse("liaison:problems"), _("Problems"), "bi-list-check"))
-    if role in ESCALATED_ROLES:
-        links.append((reverse("liaison:escalated"), _("Escalated problems"), "bi-alarm"))
-    if role in ASSIGNMENT_ROLES:
-        links.append((reverse("liaison:assignments"), _("Assignments"), "bi-people"))
-    return links
+    nav = module_nav(request, NAV, home="liaison:home")
+    return render(request, template, {"liaison_nav": nav, **context}, status=status)
