@@ -15,7 +15,7 @@ from django.utils import timezone
 
 def build_world(zone):
     from hitechzone.common import factories as f
-    from hitechzone.common.models import AuditEvent, Notification
+    from hitechzone.common.models import AuditEvent, Job, Notification
 
     Assignment = f.AssignmentFactory._meta.model  # wherever the model lives (liaison, or enterprises)
     users = zone.users
@@ -29,6 +29,7 @@ def build_world(zone):
     _circular(zone)
     _evaluation(zone)
     _evaluation_runs(zone)
+    zone.job_a = Job.objects.create(kind="test", user=users.ent_a)
     zone.audit_event = AuditEvent.objects.order_by("-pk").first()  # the newest: on the list's first page
     return zone
 
@@ -70,7 +71,7 @@ def _approvals(zone):
 
 
 def _circular(zone):
-    from hitechzone.circular.models import CircularProject, Exchange, Flow, Material, OptimizationRun
+    from hitechzone.circular.models import CircularProject, Exchange, Flow, Material, OptimizationRun, ResourceYear
     from hitechzone.common import factories as f
 
     # A's exchange goes to a third enterprise C, no persona's: whatever names B to A's side is a leak.
@@ -92,6 +93,7 @@ def _circular(zone):
         batch_year=2024,
         total_investment_wan_yuan=Decimal(100),
     )
+    zone.resource_year_a = ResourceYear.objects.create(enterprise=zone.ent_a, year=2024, fresh_water_t=Decimal(1000))
     zone.optimization = OptimizationRun.objects.create(scenario={}, status="invalid", created_by=zone.users.admin)
 
 
@@ -110,7 +112,7 @@ def _evaluation(zone):
 
 def _evaluation_runs(zone):
     from hitechzone.evaluation import prices, services
-    from hitechzone.evaluation.models import EvaluationResult, Scheme
+    from hitechzone.evaluation.models import EvaluationResult, ExitPolicy, Scheme
 
     admin = zone.users.admin
     zone.scheme = Scheme.objects.order_by("pk").first()
@@ -118,3 +120,4 @@ def _evaluation_runs(zone):
     services.run_publish(user=zone.users.leader, run=zone.run)
     zone.result_a = EvaluationResult.objects.get(run=zone.run, enterprise=zone.ent_a)
     zone.price_tier = prices.tiers_load_defaults(user=admin, year=2025)[0]
+    zone.exit_policy = ExitPolicy.objects.create(year=2025, reward_basis="share", reward_rate=Decimal("0.10"))
