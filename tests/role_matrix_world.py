@@ -65,6 +65,20 @@ def _approvals(zone):
     )
     zone.item_a.refresh_from_db()
     zone.material_a = zone.item_a.current.materials.get()
+    zone.item_b = services.item_create(
+        by=users.dept_b,
+        code="330100-B-001",
+        department=zone.dept_b,
+        name="建设项目环境影响评价文件审批",
+        mode=Mode.JURISDICTION,
+        item_type=ItemType.COMMITMENT,
+        statutory_limit=60,
+        promised_limit=10,
+        pre_reform_days=60,
+        materials=[{"name": "环境影响报告书", "required": True}],
+    )
+    items = [zone.item_a, zone.item_b]
+    zone.bundle_a = services.bundle_create(by=users.ent_a, enterprise=zone.ent_a, name="甲方并联项目", items=items)
     zone.application_a = services.application_file(
         by=users.ent_a, item=zone.item_a, enterprise=zone.ent_a, title="甲方申请", provided=[zone.material_a.pk]
     )
@@ -111,8 +125,8 @@ def _evaluation(zone):
 
 
 def _evaluation_runs(zone):
-    from hitechzone.evaluation import prices, services
-    from hitechzone.evaluation.models import EvaluationResult, ExitPolicy, Scheme
+    from hitechzone.evaluation import land, prices, services
+    from hitechzone.evaluation.models import EvaluationResult, ExitCase, ExitPolicy, Scheme
 
     admin = zone.users.admin
     zone.scheme = Scheme.objects.order_by("pk").first()
@@ -120,4 +134,13 @@ def _evaluation_runs(zone):
     services.run_publish(user=zone.users.leader, run=zone.run)
     zone.result_a = EvaluationResult.objects.get(run=zone.run, enterprise=zone.ent_a)
     zone.price_tier = prices.tiers_load_defaults(user=admin, year=2025)[0]
+    zone.exit_case_a = land.case_open(
+        user=admin,
+        enterprise=zone.ent_a,
+        mode=ExitCase.Mode.values[0],
+        trigger=ExitCase.Trigger.values[0],
+        parcels=[zone.parcel_a],
+        reward_basis="share",
+        reward_rate=Decimal("0.10"),
+    )
     zone.exit_policy = ExitPolicy.objects.create(year=2025, reward_basis="share", reward_rate=Decimal("0.10"))
