@@ -1,8 +1,13 @@
 """View helpers shared by every module's pages."""
 
+from functools import cache
+from pathlib import Path
+
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from hitechzone.accounts.roles import effective_role
 
@@ -55,3 +60,18 @@ def module_nav(request, entries, *, home: str) -> list[dict]:
     for item in chosen[:1]:
         item["active"] = True
     return items
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "common" / "favicon.ico"
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico, which every browser asks for whatever the page's <link rel=icon>: served to anyone."""
+    return HttpResponse(_favicon_bytes(), content_type="image/x-icon")

@@ -1,0 +1,146 @@
+"""One sample object of every kind a URL takes, beside the conftest's ``zone`` personas: A's and B's where scoped.
+
+Built through the modules' services where they have one (the objects are the ones the UI would make), else
+directly. Enterprise C (``ent_c``) is nobody's: A's circular exchange goes to it, so that nothing A's side may see
+names B. Kinds with no sample here are opened with an id no row has (``M`` in role_matrix.SAMPLES).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+
+def build_world(zone):
+    from hitechzone.common import factories as f
+    from hitechzone.common.models import AuditEvent, Job, Notification
+
+    Assignment = f.AssignmentFactory._meta.model  # wherever the model lives (liaison, or enterprises)
+    users = zone.users
+    Assignment.objects.update(started_on=date(2020, 1, 1))
+    zone.assignment_a = Assignment.objects.get(officer=users.officer_a)
+    zone.block = f.BlockFactory(code="gaoxin-core", name="高新核心区", brand=zone.brand_a)
+    zone.area = f.FunctionalAreaFactory(code="biochemical", name="生物化工功能区", brand=zone.brand_a)
+    zone.notification_a = Notification.objects.create(user=users.ent_a, kind="test", text="甲方通知", key="matrix-a")
+    _liaison(zone)
+    _approvals(zone)
+    _circular(zone)
+    _evaluation(zone)
+    _evaluation_runs(zone)
+    zone.job_a = Job.objects.create(kind="test", user=users.ent_a)
+    zone.audit_event = AuditEvent.objects.order_by("-pk").first()  # the newest: on the list's first page
+    return zone
+
+
+def _liaison(zone):
+    from hitechzone.liaison import services
+    from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Visit
+
+    users = zone.users
+    zone.visit_a = Visit.objects.create(
+        officer=users.officer_a, enterprise=zone.ent_a, visited_on=timezone.localdate() - timedelta(days=1)
+    )
+    category = next(iter(DEFAULT_DUE_WORKING_DAYS))
+    zone.problem_a = services.problem_raise(by=users.ent_a, enterprise=zone.ent_a, category=category, title="甲方问题")
+
+
+def _approvals(zone):
+    from hitechzone.approvals import services
+    from hitechzone.approvals.models import ItemType, Mode
+
+    users = zone.users
+    zone.item_a = services.item_create(
+        by=users.dept_a,
+        code="330100-A-001",
+        department=zone.dept_a,
+        name="企业投资项目备案",
+        mode=Mode.ENTRUSTED,
+        item_type=ItemType.COMMITMENT,
+        statutory_limit=20,
+        promised_limit=5,
+        pre_reform_days=30,
+        materials=[{"name": "申请表", "required": True}],
+    )
+    zone.item_a.refresh_from_db()
+    zone.material_a = zone.item_a.current.materials.get()
+    zone.item_b = services.item_create(
+        by=users.dept_b,
+        code="330100-B-001",
+        department=zone.dept_b,
+        name="建设项目环境影响评价文件审批",
+        mode=Mode.JURISDICTION,
+        item_type=ItemType.COMMITMENT,
+        statutory_limit=60,
+        promised_limit=10,
+        pre_reform_days=60,
+        materials=[{"name": "环境影响报告书", "required": True}],
+    )
+    items = [zone.item_a, zone.item_b]
+    zone.bundle_a = services.bundle_create(by=users.ent_a, enterprise=zone.ent_a, name="甲方并联项目", items=items)
+    zone.application_a = services.application_file(
+        by=users.ent_a, item=zone.item_a, enterprise=zone.ent_a, title="甲方申请", provided=[zone.material_a.pk]
+    )
+
+
+def _circular(zone):
+    from hitechzone.circular.models import CircularProject, Exchange, Flow, Material, OptimizationRun, ResourceYear
+    from hitechzone.common import factories as f
+
+    # A's exchange goes to a third enterprise C, no persona's: whatever names B to A's side is a leak.
+    zone.ent_c = f.EnterpriseFactory(name="浙江丙方化工有限公司", brand=zone.brand_a)
+    zone.cmaterial = Material.objects.create(code="hcl", name="氯化氢", formula="HCl")
+    zone.flow_a = Flow.objects.create(
+        enterprise=zone.ent_a, material=zone.cmaterial, role="byproduct", quantity_t=Decimal(843), year=2024
+    )
+    zone.exchange_a = Exchange.objects.create(
+        year=2024, supplier=zone.ent_a, receiver=zone.ent_c, material=zone.cmaterial, quantity_t=Decimal(700),
+        mode="pipeline", distance_km=Decimal("1.5"),
+    )  # fmt: skip
+    zone.project_a = CircularProject.objects.create(
+        code="XH-2024-001",
+        name="甲方副产氯化氢回收",
+        owner="enterprise",
+        enterprise=zone.ent_a,
+        category="byproduct",
+        batch_year=2024,
+        total_investment_wan_yuan=Decimal(100),
+    )
+    zone.resource_year_a = ResourceYear.objects.create(enterprise=zone.ent_a, year=2024, fresh_water_t=Decimal(1000))
+    zone.optimization = OptimizationRun.objects.create(scenario={}, status="invalid", created_by=zone.users.admin)
+
+
+def _evaluation(zone):
+    from hitechzone.evaluation import services
+    from hitechzone.evaluation.models import Exemption, Veto
+
+    admin = zone.users.admin
+    zone.exemption_a = services.exemption_set(
+        user=admin, enterprise=zone.ent_a, year=2023, reason=Exemption.Reason.OTHER, details="搬迁"
+    )
+    zone.veto_a = services.veto_set(
+        user=admin, enterprise=zone.ent_a, year=2023, kind=Veto.Kind.ENVIRONMENT, reason="环境事故"
+    )
+
+
+def _evaluation_runs(zone):
+    from hitechzone.evaluation import land, prices, services
+    from hitechzone.evaluation.models import EvaluationResult, ExitCase, ExitPolicy, Scheme
+
+    admin = zone.users.admin
+    zone.scheme = Scheme.objects.order_by("pk").first()
+    zone.run = services.run_evaluation(user=admin, year=2025)
+    services.run_publish(user=zone.users.leader, run=zone.run)
+    zone.result_a = EvaluationResult.objects.get(run=zone.run, enterprise=zone.ent_a)
+    zone.price_tier = prices.tiers_load_defaults(user=admin, year=2025)[0]
+    zone.exit_case_a = land.case_open(
+        user=admin,
+        enterprise=zone.ent_a,
+        mode=ExitCase.Mode.values[0],
+        trigger=ExitCase.Trigger.values[0],
+        parcels=[zone.parcel_a],
+        reward_basis="share",
+        reward_rate=Decimal("0.10"),
+    )
+    zone.exit_policy = ExitPolicy.objects.create(year=2025, reward_basis="share", reward_rate=Decimal("0.10"))
