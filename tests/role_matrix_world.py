@@ -14,10 +14,10 @@ from django.utils import timezone
 
 
 def build_world(zone):
-    from hitechzone.common import factories as f
     from hitechzone.common.models import AuditEvent, Job, Notification
+    from hitechzone.enterprises.tests import factories as f
 
-    Assignment = f.AssignmentFactory._meta.model  # wherever the model lives (liaison, or enterprises)
+    Assignment = f.AssignmentFactory._meta.model
     users = zone.users
     Assignment.objects.update(started_on=date(2020, 1, 1))
     zone.assignment_a = Assignment.objects.get(officer=users.officer_a)
@@ -86,7 +86,7 @@ def _approvals(zone):
 
 def _circular(zone):
     from hitechzone.circular.models import CircularProject, Exchange, Flow, Material, OptimizationRun, ResourceYear
-    from hitechzone.common import factories as f
+    from hitechzone.enterprises.tests import factories as f
 
     # A's exchange goes to a third enterprise C, no persona's: whatever names B to A's side is a leak.
     zone.ent_c = f.EnterpriseFactory(name="浙江丙方化工有限公司", brand=zone.brand_a)
@@ -117,10 +117,10 @@ def _evaluation(zone):
 
     admin = zone.users.admin
     zone.exemption_a = services.exemption_set(
-        user=admin, enterprise=zone.ent_a, year=2023, reason=Exemption.Reason.OTHER, details="搬迁"
+        by=admin, enterprise=zone.ent_a, year=2023, reason=Exemption.Reason.OTHER, details="搬迁"
     )
     zone.veto_a = services.veto_set(
-        user=admin, enterprise=zone.ent_a, year=2023, kind=Veto.Kind.ENVIRONMENT, reason="环境事故"
+        by=admin, enterprise=zone.ent_a, year=2023, kind=Veto.Kind.ENVIRONMENT, reason="环境事故"
     )
 
 
@@ -130,12 +130,12 @@ def _evaluation_runs(zone):
 
     admin = zone.users.admin
     zone.scheme = Scheme.objects.order_by("pk").first()
-    zone.run = services.run_evaluation(user=admin, year=2025)
-    services.run_publish(user=zone.users.leader, run=zone.run)
+    zone.run = services.run_evaluation(by=admin, year=2025)
+    services.run_publish(by=zone.users.leader, run=zone.run)
     zone.result_a = EvaluationResult.objects.get(run=zone.run, enterprise=zone.ent_a)
-    zone.price_tier = prices.tiers_load_defaults(user=admin, year=2025)[0]
+    zone.price_tier = prices.tiers_load_defaults(by=admin, year=2025)[0]
     zone.exit_case_a = land.case_open(
-        user=admin,
+        by=admin,
         enterprise=zone.ent_a,
         mode=ExitCase.Mode.values[0],
         trigger=ExitCase.Trigger.values[0],

@@ -37,8 +37,22 @@ class ScopedViewSetMixin:
         return qs.order_by(*(self.queryset.query.order_by or self.queryset.model._meta.ordering or ["pk"]))
 
 
+class InUse(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "in_use"
+
+
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    pass
+    def perform_destroy(self, instance):
+        """A row that other rows still refer to (``on_delete=PROTECT``) is not deleted: 409, with what holds it."""
+        try:
+            super().perform_destroy(instance)
+        except models.ProtectedError as error:
+            holders = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+            raise InUse(
+                _("%(object)s is still referred to by %(holders)s: it cannot be deleted.")
+                % {"object": instance, "holders": ", ".join(holders)}
+            ) from None
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -436,8 +436,9 @@ def escalate_overdue(*, today: date | None = None, by: User | None = None) -> in
     if not overdue:
         return 0
     now = timezone.now()
-    Problem.objects.filter(pk__in=[p.pk for p in overdue]).update(escalated_at=now)
-    _record_bulk_update(overdue, by=by, escalated_at=now)
+    with audit.bulk_write(Problem):  # the mark, then one record per problem
+        Problem.objects.filter(pk__in=[p.pk for p in overdue]).update(escalated_at=now)
+        _record_bulk_update(overdue, by=by, escalated_at=now)
     leaders = list(User.objects.filter(Q(role=Role.LEADER) | Q(is_superuser=True), is_active=True))
     Notification.objects.bulk_create(
         [

@@ -23,6 +23,7 @@ from hitechzone.approvals.models import (
     Notice,
     Pause,
 )
+from hitechzone.common import audit
 from hitechzone.common.rules import Refused as Refused
 from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import Enterprise
@@ -105,11 +106,14 @@ def application_file(
     provided = set(provided)
     valid = set(version.materials.values_list("pk", flat=True))
     _require(provided <= valid, _("Some materials handed in are not materials of this item."))
-    rows = ApplicationMaterial.objects.bulk_create(
-        ApplicationMaterial(application=application, material_id=pk, status=M.PROVIDED if pk in provided else M.PENDING)
-        for pk in version.materials.values_list("pk", flat=True)
-    )
-    _created_in_bulk(ApplicationMaterial, rows, by=by, enterprise_id=application.enterprise_id)
+    with audit.bulk_write(ApplicationMaterial):  # the rows, then one creation record each
+        rows = ApplicationMaterial.objects.bulk_create(
+            ApplicationMaterial(
+                application=application, material_id=pk, status=M.PROVIDED if pk in provided else M.PENDING
+            )
+            for pk in version.materials.values_list("pk", flat=True)
+        )
+        _created_in_bulk(ApplicationMaterial, rows, by=by, enterprise_id=application.enterprise_id)
     note = _("Filed by the approval agent (代办)") if agent else ""
     _step(application, by=by, action="file", before="", on=received_on, note=note)
     _notify(
