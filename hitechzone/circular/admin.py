@@ -3,18 +3,9 @@ their audit), so the admin adds, changes and deletes nothing."""
 
 from django.contrib import admin
 
+from hitechzone.common.admin import ReadOnlyAdmin
+
 from .models import CircularProject, Exchange, Flow, Material, OptimizationRun, ResourceYear
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Material)

@@ -90,6 +90,19 @@ def format_day_lines(days: dict[date, str]) -> str:
     return "\n".join(lines)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A model the admin only shows: its writes go through the app's services (their rules, their audit)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class CalendarYearForm(forms.ModelForm):
     holidays = forms.CharField(
         label=_("Public holidays"),
