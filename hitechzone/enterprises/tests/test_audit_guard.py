@@ -14,7 +14,7 @@ from hitechzone.zone.models import Brand
 
 pytestmark = pytest.mark.django_db
 
-HERE = "hitechzone/common/tests/test_audit_guard.py"
+HERE = "hitechzone/enterprises/tests/test_audit_guard.py"
 
 
 @pytest.fixture(autouse=True)
