@@ -51,7 +51,7 @@ def test_an_update_of_a_recorded_field_without_its_records_fails_naming_model_fi
     assert violation.fields == ("name", "sort_order")
     assert violation.site.startswith(f"{HERE}:")
     message = audit_guard.report([violation])
-    assert "update() on zone.Brand (name, sort_order) at hitechzone/common/tests/test_audit_guard.py:" in message
+    assert "update() on zone.Brand (name, sort_order) at hitechzone/enterprises/tests/test_audit_guard.py:" in message
     assert "audit.bulk_write" in message
 
 
