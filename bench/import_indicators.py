@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hitechzone_bench .venv/bin/python bench/import_indicators.py
 
 Needs the bench zone (``bench/make_zone.py``: 100,000 enterprises with USCCs ``91339900…``). Writes four
-workbooks (the template's 17 columns in order, openpyxl write-only through
+workbooks (the template's columns in order, openpyxl write-only through
 ``hitechzone.common.spreadsheets.write_xlsx``) for ``--year`` (default: the current year, which the zone
 does not have) into ``--dir`` (default ``var/bench``):
 
@@ -82,7 +82,7 @@ def generate(directory: Path, year: int) -> dict:
 
     kind = get_kind("indicators")
     headers = [c.header for c in kind.columns]
-    assert len(headers) == 17, headers
+    assert len(headers) == 4 + len(EnterpriseIndicator.FIGURES), headers  # USCC, name, year, 规上, the figures
     start = time.perf_counter()
     names = dict(Enterprise.objects.filter(uscc__startswith=USCC_PREFIX).values_list("id", "uscc"))
     ents = dict(Enterprise.objects.filter(uscc__startswith=USCC_PREFIX).values_list("id", "name"))
@@ -94,10 +94,16 @@ def generate(directory: Path, year: int) -> dict:
     )
     rows = []
     for eid, above, *figures in base:
-        # A year later: ~5 % growth, rounded to the column's places (the template's units).
-        grown = [None if v is None else round(float(v) * 1.05, 2 if i < 6 else 3) for i, v in enumerate(figures[:-1])]
-        grown[0] = float(figures[0])  # land stays
-        rows.append([names[eid], ents[eid], year, "是" if above else "否", *grown, figures[-1]])
+        # A year later: ~5 % growth, rounded to the column's places (the template's units); land and staff stay.
+        grown = []
+        for i, (name, v) in enumerate(zip(EnterpriseIndicator.FIGURES, figures, strict=True)):
+            if v is None or name == "employees_avg":
+                grown.append(v)
+            elif name == "land_mu":
+                grown.append(float(v))
+            else:
+                grown.append(round(float(v) * 1.05, 2 if i < 6 else 3))
+        rows.append([names[eid], ents[eid], year, "是" if above else "否", *grown])
     if not rows:
         raise SystemExit("no bench zone: run bench/make_zone.py first")
     tax = headers.index("税收实际入库(万元)")

@@ -106,14 +106,13 @@ def bulk_insert(model, rows: Iterable[dict]) -> int:
     return len(rows)
 
 
-def copy_text_rows(cursor, table: str, names: str, rows: Iterable[Sequence], *, every=None) -> None:
-    """``COPY table (names) FROM STDIN`` of rows whose values psycopg adapts (``write_row``). ``table`` and
-    ``names`` are quoted SQL; ``every(n)`` is called after each 20,000 rows (never inside the COPY's data)."""
+def copy_text_rows(cursor, table: str, names: str, rows: Iterable[Sequence]) -> None:
+    """One ``COPY table (names) FROM STDIN`` of rows whose values psycopg adapts (``write_row``). ``table`` and
+    ``names`` are quoted SQL. Nothing else may use the connection until it returns (report progress between
+    calls, never inside one)."""
     with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for n, row in enumerate(rows, 1):
+        for row in rows:
             copy.write_row(row)
-            if every is not None and n % 20000 == 0:
-                every(n)
 
 
 #: numpy big-endian dtype of each PostgreSQL type :func:`copy_arrays` writes.

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import connection, models, transaction
 
+from .bulk import copy_text_rows
 from .intake import Counts, Progress
 
 BATCH = 2000
@@ -209,9 +210,7 @@ def _copy_upsert(model, key, fields, rows, touch, progress, span) -> dict[tuple,
         cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
         step = BATCH * 10
         for i in range(0, len(rows), step):
-            with cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
-                for row in rows[i : i + step]:
-                    copy.write_row([get(row) for get in getters])
+            copy_text_rows(cursor, temp, names, ([get(row) for get in getters] for row in rows[i : i + step]))
             # The progress callback may write (a job's row): never inside the COPY.
             progress(start + int((end - start) * 0.5 * min(i + step, len(rows)) / len(rows)), "")
         cursor.execute(
