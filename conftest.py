@@ -125,7 +125,7 @@ def api_as(api_client):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """On SQLite the test database is a file (not pytest-django's in-memory one), so that the worker processes
-    of hitechzone/common/tests/test_jobs_faults.py open the same database as the test."""
+    of hitechzone/enterprises/tests/test_jobs_faults.py open the same database as the test."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
