@@ -6,8 +6,6 @@ Each app keeps its own role sets (who may write what) in one place of its own; t
 
 from __future__ import annotations
 
-from .models import Role
-
 
 def signed_in(user) -> bool:
     """A real, active, signed-in user: anybody else sees nothing, whatever the model."""
@@ -15,20 +13,6 @@ def signed_in(user) -> bool:
 
 
 def effective_role(user) -> str:
-    """The role scoping and permissions use: ``""`` for nobody (None, anonymous, inactive), ``"admin"`` for a
-    superuser, else the user's role."""
-    if not signed_in(user):
-        return ""
-    if user.is_superuser:
-        return Role.ADMIN
-    return user.role
-
-
-def has_role(user, roles) -> bool:
-    """``effective_role(user) in roles`` (never true for nobody)."""
-    role = effective_role(user)
-    return bool(role) and role in roles
-
-
-#: Roles that read every row of every module (what the cockpit and the audit pages are for).
-SEES_EVERYTHING = frozenset({Role.ADMIN, Role.LEADER})
+    """The role scoping and permissions use: ``""`` for nobody (None, anonymous, inactive), else
+    ``User.effective_role`` (a superuser acts as ``"admin"``)."""
+    return user.effective_role if signed_in(user) else ""

@@ -38,6 +38,7 @@ from hitechzone.approvals.models import (
     Review,
 )
 from hitechzone.common.deadlines import remaining_working_days
+from hitechzone.common.params import year_or
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.common.views import int_param as _int_param
 from hitechzone.common.views import paginate
@@ -80,8 +81,8 @@ def _application_filters(request, applications, today: date):
     item_id = _int_param(request, "item")
     if item_id:
         applications = applications.filter(item_id=item_id)
-    year = _int_param(request, "year")
-    if year and 2000 <= year <= 2100:
+    year = year_or(request.GET.get("year"), None, last=2100)
+    if year:
         applications = applications.filter(received_on__gte=date(year, 1, 1), received_on__lte=date(year, 12, 31))
     if request.GET.get("agent"):
         applications = applications.filter(agent__isnull=False)
