@@ -177,3 +177,27 @@ def test_the_login_page_switches_to_english_and_back(live_server, page):
         page.locator("[data-testid=language-switch] select").select_option("zh-hans")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("h1").inner_text() == "登录园区平台"
+
+
+def test_an_export_from_a_menu_shows_its_working_state_on_the_menu_button(live_server, page, admin):
+    from hitechzone.enterprises.tests import factories as f
+
+    f.IndicatorFactory(enterprise=f.EnterpriseFactory(), year=2025)
+    page.set_viewport_size(DESK)
+    log_in(page, live_server, "admin1")
+    page.goto(f"{live_server.url}/enterprises/")
+    toggle = page.locator("button.dropdown-toggle", has_text="导出年度指标")
+    toggle.evaluate(
+        """b => {
+        window.menuStates = [];
+        new MutationObserver(() => window.menuStates.push({disabled: b.disabled, text: b.textContent.trim()}))
+            .observe(b, {attributes: true, childList: true, subtree: true});
+    }"""
+    )
+    toggle.click()
+    with page.expect_download() as download_info:
+        page.locator("a[data-export]", has_text="2025").click()
+    assert download_info.value.suggested_filename.endswith(".xlsx")
+    page.wait_for_function("() => !document.querySelector('a[data-export]').hasAttribute('aria-busy')")
+    assert {"disabled": True, "text": "正在生成……"} in page.evaluate("() => window.menuStates")
+    assert toggle.is_enabled()

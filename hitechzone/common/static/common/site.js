@@ -1,6 +1,7 @@
 /* Site-wide behaviour on every page (loaded by common/site_scripts.html, which also holds the translated words).
    - Exports: a link to a file (an ?export= parameter, or data-export) shows that it is working — a spinner and
      "preparing…", disabled — until the file arrives, then saves it. Without JS the plain link still downloads.
+   - The main menu keeps one line at desk widths: what does not fit goes into "More".
    - Module sub-menus that scroll sideways (phones) fade at the edge that has more tabs, and open with the
      active tab in view. */
 (function () {
@@ -22,20 +23,25 @@
     m = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
     return m ? m[1].trim() : "export";
   }
+  /* The working state shows on the link, or on its menu's button when the link sits in a dropdown (which closes). */
   function busy(a, on) {
+    var dropdown = a.closest(".dropdown-menu") && a.closest(".dropdown");
+    var shown = (dropdown && dropdown.querySelector("[data-bs-toggle=dropdown]")) || a;
     if (on) {
-      a.dataset.exportLabel = a.innerHTML;
-      a.innerHTML = '<span class="spinner-border spinner-border-sm" aria-hidden="true"></span> ' + window.hzText("preparing");
-      a.classList.add("disabled");
-      a.setAttribute("aria-disabled", "true");
-      a.setAttribute("aria-busy", "true");
+      shown.dataset.exportLabel = shown.innerHTML;
+      shown.innerHTML = '<span class="spinner-border spinner-border-sm" aria-hidden="true"></span> ' + window.hzText("preparing");
+      shown.classList.add("disabled");
+      if (shown.tagName === "BUTTON") { shown.disabled = true; }
     } else {
-      a.innerHTML = a.dataset.exportLabel;
-      delete a.dataset.exportLabel;
-      a.classList.remove("disabled");
-      a.removeAttribute("aria-disabled");
-      a.removeAttribute("aria-busy");
+      shown.innerHTML = shown.dataset.exportLabel;
+      delete shown.dataset.exportLabel;
+      shown.classList.remove("disabled");
+      if (shown.tagName === "BUTTON") { shown.disabled = false; }
     }
+    [a, shown].forEach(function (el) {
+      if (on) { el.setAttribute("aria-disabled", "true"); el.setAttribute("aria-busy", "true"); }
+      else { el.removeAttribute("aria-disabled"); el.removeAttribute("aria-busy"); }
+    });
   }
   function save(blob, name) {
     var link = document.createElement("a");
