@@ -151,6 +151,7 @@ def test_the_english_menu_stays_on_one_line_at_1366_px(live_server, page, admin)
     assert inside(box(page.locator("[data-testid=notification-bell]")), header)
     # What did not fit is one click away, in menu order.
     more = page.locator("[data-testid=menu-more]")
+    assert more.locator("a.dropdown-toggle").inner_text().strip() == "More"
     more.locator("a.dropdown-toggle").click()
     assert more.locator(".dropdown-menu").is_visible()
     assert more.locator(".dropdown-menu a").count() >= 1

@@ -110,6 +110,7 @@
     };
     header.classList.add("js-fit");
     fit();
+    if (document.fonts) { document.fonts.ready.then(fit); }  /* the icon font can widen the header once loaded */
     var timer;
     window.addEventListener("resize", function () { window.clearTimeout(timer); timer = window.setTimeout(fit, 100); });
   }
