@@ -227,8 +227,21 @@ def client_for(user) -> Client:
     return client
 
 
-def test_every_persona_crawls_the_chinese_ui_without_a_5xx_or_english(zone):
+def crawl_world(zone):
+    """The role matrix's world, plus what the crawl reads words in: a finished import (its kind is shown) and a run
+    of the evaluation not published (its name is shown beside the published one's)."""
+    from hitechzone.common.models import ImportBatch
+    from hitechzone.evaluation import services
+
     world = build_world(zone)
+    admin = world.users.admin
+    ImportBatch.objects.create(kind="indicators", file_name="指标.xlsx", user=admin, status=ImportBatch.Status.WRITTEN)
+    world.trial_run = services.run_evaluation(by=admin, year=2025)
+    return world
+
+
+def test_every_persona_crawls_the_chinese_ui_without_a_5xx_or_english(zone):
+    world = crawl_world(zone)
     vocabulary = english_words()
     failures: dict[str, list[str]] = defaultdict(list)
     requests = 0
