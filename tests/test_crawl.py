@@ -270,6 +270,7 @@ def test_every_persona_crawls_the_chinese_ui_without_a_5xx_or_english(zone):
         home = fetch(client, persona, "/")
         assert home is not None, f"{persona}: / is no page"
         menu = ["/"] + [u for u in (same_site("/", link) for link in home.menu) if u and u != "/"]
+        assert len(menu) > 1, f"{persona}: no main menu found on /"
         pages = {"/": home}
         seen.add(pattern_key("/"))
         for url in menu[1:]:
@@ -288,7 +289,7 @@ def test_every_persona_crawls_the_chinese_ui_without_a_5xx_or_english(zone):
                 fetch(client, persona, url)
     seconds = time.monotonic() - started
     print(f"\ncrawl: {requests} requests in {seconds:.1f} s")  # the figure the issue asks for (pytest -s)
-    assert requests <= 600, f"the crawl grew to {requests} requests"
+    assert 150 <= requests <= 600, f"the crawl made {requests} requests (a few hundred expected)"
     assert not failures, "\n".join(
         f"{kind} ({len(items)}):\n  " + "\n  ".join(sorted(set(items))) for kind, items in failures.items()
     )
