@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from hitechzone.common.views import favicon
 from hitechzone.zone.views import home
+
+# The admin is the platform's back office: its header and titles name the platform, not "Django".
+admin.site.site_header = admin.site.site_title = gettext_lazy("hitechzone")
+admin.site.index_title = gettext_lazy("Administration")
 
 urlpatterns = [
     path("", home, name="home"),

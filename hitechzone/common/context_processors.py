@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from hitechzone.accounts.models import Role
 from hitechzone.accounts.roles import effective_role
+from hitechzone.common.permissions import api_roles
 
 #: Every role (for entries that everybody signed in may open).
 ALL = frozenset(Role.values)
@@ -54,4 +55,6 @@ def navigation(request):
             items.append(
                 {"module": entry.module, "label": entry.label, "url": url, "active": request.path.startswith(url)}
             )
-    return {"nav_items": items, "user_role_label": Role(role).label}
+    # The API's page is no module: it sits in the user menu, for the roles whose work the API carries.
+    api_docs_url = _url("api-docs") if role in api_roles() else None
+    return {"nav_items": items, "user_role_label": Role(role).label, "api_docs_url": api_docs_url}

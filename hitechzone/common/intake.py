@@ -142,6 +142,12 @@ def registry() -> dict[str, Kind]:
     return {name: kind for name, (_order, kind) in sorted(_KINDS.items(), key=lambda item: (item[1][0], item[0]))}
 
 
+def kind_label(name: str) -> str:
+    """What people call a kind ("年度指标" for ``indicators``); the name itself for a kind no app registers now."""
+    entry = _KINDS.get(name)
+    return str(entry[1].label) if entry else name
+
+
 def get_kind(name: str) -> Kind:
     kinds = registry()
     if name not in kinds:

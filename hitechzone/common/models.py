@@ -243,7 +243,14 @@ class ImportBatch(models.Model):
         indexes = [models.Index(fields=["kind", "sha256", "status"], name="import_batch_hash")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+        return f"{self.kind_label} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as people call it (its label in the import registry), never its code."""
+        from .intake import kind_label  # the registry imports this module
+
+        return kind_label(self.kind)
 
 
 class JobQuerySet(models.QuerySet):

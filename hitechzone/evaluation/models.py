@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -263,7 +265,15 @@ class EvaluationRun(models.Model):
         indexes = [models.Index(fields=["year", "published_at"], name="evaluation_run_year_published")]
 
     def __str__(self) -> str:
-        return _("%(year)d evaluation #%(id)s") % {"year": self.year, "id": self.pk}
+        """The run's name for people, never its internal number: the year, a brand's run its brand, and a run not
+        published (one of perhaps several trials of that year) when it was run."""
+        name = _("%(year)d evaluation") % {"year": self.year}
+        if self.brand_id is not None:
+            name = _("%(name)s, %(brand)s") % {"name": name, "brand": self.brand.short_name or self.brand.name}
+        if self.published_at is None and self.created_at is not None:
+            when = date_format(timezone.localtime(self.created_at), "Y-m-d H:i")
+            name = _("%(name)s (run %(when)s)") % {"name": name, "when": when}
+        return str(name)
 
     @property
     def is_published(self) -> bool:

@@ -119,7 +119,7 @@ def create(apps, schema_editor):
         "规下: 亩均税收 50, 单位用电税收 50. A 10 %, B 35 %, D 8 %.",
     )
     version = SchemeVersion.objects.create(
-        scheme=scheme, number=1, effective_from=EFFECTIVE_FROM, definition=DEFINITION, note="Issue 6 default"
+        scheme=scheme, number=1, effective_from=EFFECTIVE_FROM, definition=DEFINITION, note=""
     )
     scheme.current = version
     scheme.save(update_fields=["current"])

@@ -410,11 +410,8 @@ def _run_job(job: Job, report: jobs.JobReporter) -> dict:
             job=job,
         )
     report.log(
-        _(
-            "Evaluation #%(run)d of %(year)d: %(above)d above, %(below)d below designated size, "
-            "%(excluded)d not evaluated"
-        )
-        % {"run": run.pk, "year": run.year, "above": run.n_above, "below": run.n_below, "excluded": run.n_excluded}
+        _("%(run)s: %(above)d above, %(below)d below designated size, %(excluded)d not evaluated")
+        % {"run": run, "above": run.n_above, "below": run.n_below, "excluded": run.n_excluded}
     )
     return {"run": run.pk}
 
