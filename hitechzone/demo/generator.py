@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.units import mu_to_m2
@@ -351,7 +352,8 @@ def load_people(rng: random.Random, plans: list[Plan], report: Report) -> None:
             is_industrial=True,
             indicators__year=YEARS[-1],
             indicators__gross_output_wan_yuan__gte=ELIGIBLE_OUTPUT_WAN_YUAN,
-        ).order_by("functional_area_id", "brand_id", "uscc")
+            # NULLs last on every database (SQLite puts them first, PostgreSQL last): the same personas on both.
+        ).order_by(F("functional_area_id").asc(nulls_last=True), "brand_id", "uscc")
     )
     users = []
     for username, role, full_name in PERSONAS:
