@@ -15,7 +15,9 @@ Left out, because they legitimately differ between two loads of the same zone (:
 
 - ``accounts.User.password``: a salted hash, the salt is random (and an unusable password is a random string);
 - ``common.CalendarYear.revision``: a random UUID drawn each time a year's days are written (a cache key);
-- ``evaluation.EvaluationRun.seconds``: how long the run took, measured on the wall clock.
+- ``evaluation.EvaluationRun.seconds``: how long the run took, measured on the wall clock;
+- ``evaluation.Scheme.created_at`` and ``evaluation.SchemeVersion.created_at``: the default scheme is made by a
+  data migration, stamped when the database was migrated, not by the demo.
 
 And written alike although stored differently (:data:`TEMPORARY`, :func:`_json`):
 
@@ -41,6 +43,9 @@ EXCLUDED = {
     "accounts.User.password": "a salted hash: the salt is random, so two loads never store the same string",
     "common.CalendarYear.revision": "a random UUID drawn each time the year's days are written (a cache key)",
     "evaluation.EvaluationRun.seconds": "how long the run took, on the wall clock",
+    # Made by a data migration (0002_default_scheme) when the database was created, not by the demo.
+    "evaluation.Scheme.created_at": "stamped when the database was migrated, before the demo",
+    "evaluation.SchemeVersion.created_at": "stamped when the database was migrated, before the demo",
 }
 TEMPORARY = {"common.AuditEvent": (re.compile(r"\b[0-9a-f]{24}\b"), "<temporary number>")}
 
