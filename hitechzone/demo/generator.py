@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.units import mu_to_m2
@@ -351,7 +353,8 @@ def load_people(rng: random.Random, plans: list[Plan], report: Report) -> None:
             is_industrial=True,
             indicators__year=YEARS[-1],
             indicators__gross_output_wan_yuan__gte=ELIGIBLE_OUTPUT_WAN_YUAN,
-        ).order_by("functional_area_id", "brand_id", "uscc")
+            # NULLs last on every database (SQLite puts them first, PostgreSQL last): the same personas on both.
+        ).order_by(F("functional_area_id").asc(nulls_last=True), "brand_id", "uscc")
     )
     users = []
     for username, role, full_name in PERSONAS:
@@ -383,14 +386,18 @@ def load_people(rng: random.Random, plans: list[Plan], report: Report) -> None:
 
 @transaction.atomic
 @unrecorded
-def load_demo(*, seed: int = 42) -> Report:
+def load_demo(*, seed: int = 42, today: date | None = None) -> Report:
+    """The zone of ``seed`` as it stands on ``today`` (the one place the demo reads the date: by default the
+    clock's local date; a test pins it). The reference year is the same whatever the day."""
+    today = today or timezone.localdate()
     rng = random.Random(seed)
     report = Report()
     load_structure(report)
     plans = load_enterprises(rng, report)
     load_people(rng, plans, report)
-    load_liaison(rng, report)
-    load_approvals(rng, report)
-    load_evaluation(rng, report)
+    # The year under way draws from a stream of its own: the reference year's figures stay as the seed made them.
+    load_liaison(rng, report, today=today, current=random.Random(f"{seed}-year-under-way"))
+    load_approvals(rng, report, today=today)
+    load_evaluation(rng, report, today=today)
     load_circular(rng, report)
     return report

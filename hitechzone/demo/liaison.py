@@ -21,6 +21,7 @@ from hitechzone.zone.models import Department
 from .trail import unrecorded
 
 YEAR = 2025
+PROBLEMS_A_YEAR = 640
 S = Problem.Status
 CATEGORY_WEIGHTS = {
     Category.LABOUR: 25, Category.LAND: 14, Category.TECHNOLOGY: 12, Category.LIVING: 10, Category.TRANSPORT: 8,
@@ -68,11 +69,12 @@ def _month_days(year: int, month: int, until: date) -> list[date]:
 
 
 @unrecorded
-def load_liaison(rng: random.Random, report) -> None:
+def load_liaison(rng: random.Random, report, *, today: date, current: random.Random | None = None) -> None:
+    """The reference year ``YEAR`` (from ``rng``, as the article tells it) and the current year up to ``today``
+    with the same density (from ``current``, a stream of its own, so the reference year stays as it was)."""
     enterprise_ids = list(Assignment.objects.values_list("enterprise_id", flat=True))
     if Visit.objects.filter(enterprise_id__in=enterprise_ids, visited_on__year=YEAR).exists():
         return  # loaded already
-    today = timezone.localdate()
     assignments = list(Assignment.objects.filter(ended_on__isnull=True).select_related("enterprise").order_by("id"))
     users = _enterprise_users(assignments, report)
     visits = _visits(rng, assignments, today)
@@ -80,7 +82,13 @@ def load_liaison(rng: random.Random, report) -> None:
     report.add("visits", len(visits))
     _department_users(report)
     departments = {d.code: d for d in Department.objects.all()}
-    _problems(rng, assignments, visits, users, departments, today, report)
+    _problems(rng, assignments, visits, users, departments, today, report, year=YEAR)
+    if today.year > YEAR:  # the year under way: as many problems a day as in the reference year
+        share = min(1.0, (today - date(today.year, 1, 1)).days / 365)
+        count = round(PROBLEMS_A_YEAR * share)
+        _problems(current or rng, assignments, visits, users, departments, today, report, year=today.year, count=count)
+    overdue = Problem.objects.overdue(today).filter(escalated_at__isnull=True)
+    overdue.update(escalated_at=timezone.now())
 
 
 def _enterprise_users(assignments, report) -> dict[int, User]:
@@ -141,15 +149,17 @@ def _visits(rng, assignments, today: date) -> list[Visit]:
     return visits
 
 
-def _problems(rng, assignments, visits, users, departments, today, report) -> None:
+def _problems(rng, assignments, visits, users, departments, today, report, *, year, count=None) -> None:
     by_enterprise = {a.enterprise_id: a for a in assignments}
     staff = {}
     for user in User.objects.filter(role=Role.DEPARTMENT).order_by("username"):
         staff.setdefault(user.department_id, user)
-    year_visits = [v for v in visits if v.visited_on.year == YEAR]
+    year_visits = [v for v in visits if v.visited_on.year == year]
+    last = min(today, date(year, 12, 31))
+    raise_days = min(350, (last - date(year, 1, 1)).days + 1)  # raised by mid-December, or by today
     categories, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
     plans = []
-    for _ in range(640):
+    for _ in range(PROBLEMS_A_YEAR if count is None else count):
         category = rng.choices(categories, weights=weights)[0]
         if rng.random() < 0.6:
             visit = rng.choice(year_visits)
@@ -157,7 +167,7 @@ def _problems(rng, assignments, visits, users, departments, today, report) -> No
         else:
             visit, origin = None, Problem.Origin.ENTERPRISE
             enterprise_id = rng.choice(assignments).enterprise_id
-            raised_on = date(YEAR, 1, 1) + timedelta(days=rng.randrange(0, 350))
+            raised_on = date(year, 1, 1) + timedelta(days=rng.randrange(0, raise_days))
         plans.append((category, visit, origin, raised_on, enterprise_id))
     problems, steps = [], []
     for category, visit, origin, raised_on, enterprise_id in sorted(plans, key=lambda p: p[3]):
@@ -193,7 +203,7 @@ def _problems(rng, assignments, visits, users, departments, today, report) -> No
             replied_on = _after(rng, accepted_on, 0, 6)
             solver = None
             p.solved_directly = True
-        if replied_on > min(today, date(YEAR, 12, 31)) or rng.random() < 0.02:
+        if replied_on > last or rng.random() < 0.02:
             p.status = state  # still open: some are overdue
             problems.append(p)
             steps.append(trail)
@@ -207,11 +217,17 @@ def _problems(rng, assignments, visits, users, departments, today, report) -> No
         if rng.random() < 0.88 and ent_user is not None:  # most are rated
             rating = rng.choices([5, 4, 3, 2, 1], weights=(52, 30, 11, 5, 2))[0]
             rated_on = _after(rng, replied_on, 0, 4)
+            if rated_on > today:  # replied these last days: the enterprise has not rated it yet
+                p.status = S.REPLIED
+                problems.append(p)
+                steps.append(trail)
+                continue
             if rating <= Rating.DISSATISFIED:  # rectification, then rated again
                 p.reopened_count = 1
                 trail.append((_moment(rng, rated_on), ent_user.pk, "rate_reopen", state,
                               S.ACCEPTED if p.solved_directly else S.HANDED_OVER, "整改不到位"))  # fmt: skip
-                if rng.random() < 0.3:  # still being rectified: the dissatisfied rating stands for now
+                # Still being rectified (or rated too near today to be done): the dissatisfied rating stands.
+                if rng.random() < 0.3 or add_working_days(rated_on, 11).value > today:
                     p.rating, p.rated_at, p.solved_at = rating, _moment(rng, rated_on), None
                     p.status = S.ACCEPTED if p.solved_directly else S.HANDED_OVER
                     p.solved_directly = False if p.status == S.ACCEPTED else p.solved_directly
@@ -232,7 +248,7 @@ def _problems(rng, assignments, visits, users, departments, today, report) -> No
             p.rated_at = p.closed_at = _moment(rng, rated_on)
             trail.append((p.rated_at, ent_user.pk, "rate_close", S.REPLIED, S.CLOSED, ""))
             p.status = S.CLOSED
-        elif rng.random() < 0.5:
+        elif rng.random() < 0.5 and add_working_days(replied_on, 10).value <= today:
             p.closed_at = _moment(rng, _after(rng, replied_on, 5, 10))
             trail.append((p.closed_at, officer_id, "close", S.REPLIED, S.CLOSED, "企业未评价，联系确认已解决"))
             p.status = S.CLOSED
@@ -250,5 +266,3 @@ def _problems(rng, assignments, visits, users, departments, today, report) -> No
         batch_size=2000,
     )
     report.add("problems", len(problems))
-    overdue = Problem.objects.overdue(today).filter(escalated_at__isnull=True)
-    overdue.update(escalated_at=timezone.now())

@@ -234,7 +234,8 @@ def _no_progress(percent: int, stage: str) -> None:
 def fuel_energy(year: int, *, electricity_kgce_per_kwh: Decimal) -> dict[int, Decimal]:
     """Enterprise id → tce of its EnergyUse rows of the year (only enterprises that have rows)."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    rows = EnergyUse.objects.filter(year=year).values_list("enterprise_id", "fuel", "quantity")
+    # In key order: a Decimal sum rounds at its context's precision, so the order must not be the database's.
+    rows = EnergyUse.objects.filter(year=year).values_list("enterprise_id", "fuel", "quantity").order_by("pk")
     for enterprise_id, code, quantity in rows.iterator(chunk_size=10_000):
         fuel = FUELS.get(code)
         totals[enterprise_id] += (

@@ -73,8 +73,11 @@ def _world(rng: random.Random, today: date) -> World | None:
         for a in Assignment.objects.active(date(YEAR, 1, 1)).select_related("officer").order_by("id")
     }
     users: dict[int, User] = {}
-    for user in User.objects.filter(role=Role.ENTERPRISE, enterprise_id__in=officers).order_by("-password", "pk"):
-        users.setdefault(user.enterprise_id, user)  # a persona (with a password) before a plain account
+    # A persona (with a password) before a plain account. Not ``order_by("-password")``: a salted hash sorts at
+    # random, and PostgreSQL's collation ignores the "!" of an unusable password where SQLite compares bytes.
+    accounts = User.objects.filter(role=Role.ENTERPRISE, enterprise_id__in=officers).order_by("pk")
+    for user in sorted(accounts, key=lambda u: not u.has_usable_password()):
+        users.setdefault(user.enterprise_id, user)
     personas = {u.username: u for u in User.objects.filter(username__in=["ent1", "ent2", "officer1", "officer2"])}
     enterprises = sorted(users)
     chains = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 from hitechzone.demo.trail import unrecorded
 from hitechzone.evaluation import prices, services
@@ -19,11 +20,11 @@ from .world import PRICE_YEARS, YEARS, _world
 
 
 @unrecorded
-def load_evaluation(rng: random.Random, report) -> None:
+def load_evaluation(rng: random.Random, report, *, today: date | None = None) -> None:
     """The M4 demo (see the module text); nothing is added when the years' runs exist already."""
     if EvaluationRun.objects.filter(year__in=YEARS).exists():
         return  # loaded already
-    w = _world(rng)
+    w = _world(rng, today)
     if w is None:
         return
     load_exemptions(w, report)

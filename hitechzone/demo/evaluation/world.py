@@ -80,7 +80,7 @@ class World:
         return result.score if result and result.score is not None else float("inf")
 
 
-def _world(rng: random.Random) -> World | None:
+def _world(rng: random.Random, today: date | None = None) -> World | None:
     admin = User.objects.filter(username="admin", role=Role.ADMIN).first()
     leader = User.objects.filter(username="leader", role=Role.LEADER).first()
     if admin is None or leader is None:
@@ -100,4 +100,4 @@ def _world(rng: random.Random) -> World | None:
             "enterprise_id", flat=True
         )
     )
-    return World(rng, admin, leader, timezone.localdate(), enterprises, figures, chain, parcels, personas)
+    return World(rng, admin, leader, today or timezone.localdate(), enterprises, figures, chain, parcels, personas)

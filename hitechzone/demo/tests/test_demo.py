@@ -216,3 +216,25 @@ def test_the_output_per_mu_has_a_long_tail(zone):
     median = statistics.median(per_mu)
     assert per_mu[-1] >= 5 * median
     assert per_mu[0] <= median / 3
+
+
+def test_the_year_under_way_has_problems_through_their_loop_up_to_today(zone):
+    from django.utils import timezone
+
+    from hitechzone.demo import liaison
+    from hitechzone.liaison.models import Problem
+
+    today = timezone.localdate()
+    this_year = Problem.objects.filter(created_at__year=today.year)
+    if today.year <= liaison.YEAR:
+        assert not this_year.exists()
+        return
+    share = (today - today.replace(month=1, day=1)).days / 365
+    assert this_year.count() == round(liaison.PROBLEMS_A_YEAR * share)
+    assert this_year.filter(department__isnull=False).count() > this_year.count() * 0.4  # handed over
+    assert this_year.filter(status=Problem.Status.CLOSED, rating__isnull=False).count() > this_year.count() * 0.6
+    assert this_year.exclude(status=Problem.Status.CLOSED).exists()  # a tail still open near today
+    assert not Problem.objects.filter(created_at__date__gt=today).exists()
+    assert not Problem.objects.filter(rated_at__date__gt=today).exists()
+    assert not Problem.objects.filter(closed_at__date__gt=today).exists()
+    assert Problem.objects.filter(created_at__year=liaison.YEAR).count() == liaison.PROBLEMS_A_YEAR

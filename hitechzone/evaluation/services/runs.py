@@ -44,7 +44,9 @@ class _Input:
 
     def __init__(self, year: int, scheme: kernel.Scheme, brand_id: int | None):
         self.figures = scheme.figures()
-        rows_qs = EnterpriseIndicator.objects.filter(year=year).order_by()
+        # In key order: the kernel's float sums and the results' ids follow the rows' order, which must not be
+        # left to the database (SQLite and PostgreSQL return an unordered scan in different orders).
+        rows_qs = EnterpriseIndicator.objects.filter(year=year).order_by("enterprise_id")
         exempt_qs = Exemption.objects.filter(year=year)
         veto_qs = Veto.objects.filter(year=year)
         if brand_id is not None:
@@ -70,7 +72,9 @@ class _Input:
         if without:  # exempted enterprises without figures of the year are in the run, as exempted
             blank = (None,) * len(self.figures)
             for pk, uscc, name, industry in (
-                Enterprise.objects.filter(pk__in=without).order_by().values_list("pk", "uscc", "name", "industry_id")
+                Enterprise.objects.filter(pk__in=without)
+                .order_by("pk")
+                .values_list("pk", "uscc", "name", "industry_id")
             ):
                 rows.append((pk, uscc, name, industry, False, *blank))
         self.n = n = len(rows)

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -12,10 +14,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42, help=_("random seed (same seed, same zone)"))
+        parser.add_argument(
+            "--today", type=date.fromisoformat, default=None, help=_("the demo's today, YYYY-MM-DD (default: today)")
+        )
         parser.add_argument("--quiet-logins", action="store_true", help=_("do not print the persona logins"))
 
-    def handle(self, *args, seed: int, quiet_logins: bool, **options):
-        report = load_demo(seed=seed)
+    def handle(self, *args, seed: int, quiet_logins: bool, today=None, **options):
+        report = load_demo(seed=seed, today=today)
         if report.total:
             for name, n in report.created.items():
                 self.stdout.write(f"  {name}: +{n}")
