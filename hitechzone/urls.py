@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hitechzone.common import error_views
 from hitechzone.common.views import favicon
 from hitechzone.zone.views import home
 
@@ -24,3 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("hitechzone.api_urls")),
 ]
+
+# The error pages, Chinese first and inside the site's frame (common/error_views.py).
+handler403 = error_views.permission_denied
+handler404 = error_views.page_not_found
+handler500 = error_views.server_error
