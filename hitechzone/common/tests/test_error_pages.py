@@ -30,9 +30,11 @@ def test_a_page_not_for_the_role_answers_403_in_chinese_inside_the_frame(client,
     html = response.content.decode()
     assert response.status_code == 403
     assert "您无权打开此页面" in html
-    assert 'data-testid="error-home"' in html and f'href="{reverse("home")}"' in html
+    assert 'data-testid="error-home"' in html
+    assert f'href="{reverse("home")}"' in html
     assert 'id="mainnav"' in html  # the site's frame, with the user's menu
-    assert "Forbidden" not in html and "Not Found" not in html
+    assert "Forbidden" not in html
+    assert "Not Found" not in html
 
 
 def test_the_403_page_speaks_english_when_the_language_is_english(client, zone, settings):
@@ -49,7 +51,9 @@ def test_an_unknown_page_answers_404_in_chinese_inside_the_frame(client, zone):
     response = client.get("/no-such-page/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert "页面不存在" in html and 'data-testid="error-home"' in html and 'id="mainnav"' in html
+    assert "页面不存在" in html
+    assert 'data-testid="error-home"' in html
+    assert 'id="mainnav"' in html
 
 
 def test_another_enterprises_object_stays_404_not_403(client, zone):
@@ -66,7 +70,9 @@ def test_the_500_page_is_framed_and_chinese(zone):
     response = error_views.server_error(request)
     html = response.content.decode()
     assert response.status_code == 500
-    assert "系统出错了" in html and 'data-testid="error-home"' in html and 'id="mainnav"' in html
+    assert "系统出错了" in html
+    assert 'data-testid="error-home"' in html
+    assert 'id="mainnav"' in html
 
 
 def broken_context_processor(request):
@@ -91,7 +97,8 @@ def test_the_500_page_still_renders_when_the_frame_fails(zone, settings):
     response = error_views.server_error(request)
     html = response.content.decode()
     assert response.status_code == 500
-    assert "系统出错了" in html and 'data-testid="error-home"' in html
+    assert "系统出错了" in html
+    assert 'data-testid="error-home"' in html
     assert 'id="mainnav"' not in html  # the minimal page: no menu, nothing that needs the request
 
 
