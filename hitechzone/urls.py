@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
+from hitechzone.common import error_views
 from hitechzone.common.views import favicon
 from hitechzone.zone.views import home
 
@@ -29,3 +30,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("hitechzone.api_urls")),
 ]
+
+# The error pages, Chinese first and inside the site's frame (common/error_views.py).
+handler403 = error_views.permission_denied
+handler404 = error_views.page_not_found
+handler500 = error_views.server_error

@@ -1,11 +1,11 @@
 """The auditor page (``/audit/``): the whole trail, filtered by user, object type, object, date and source.
 
-Administrators and leaders only; for everybody else the page does not exist (404, deny by default).
+Administrators and leaders only; everybody else is refused (403, deny by default: the framed error page).
 """
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -29,7 +29,7 @@ def object_types() -> list[tuple[str, str]]:
 def audit_list(request):
     events = AuditEvent.objects.for_user(request.user)
     if events.query.is_empty():
-        raise Http404
+        raise PermissionDenied
     events = events.select_related("user", "content_type", "batch")
     filterset = AuditFilter(request.GET, queryset=events)
     if request.GET.get("export") == "xlsx":

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ class UploadForm(forms.Form):
 
 def _require_importer(user) -> None:
     if user.effective_role != Role.ADMIN:
-        raise Http404
+        raise PermissionDenied  # a page not for the role: 403 (common/error_views.py)
 
 
 def _batches_for(user):

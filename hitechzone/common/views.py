@@ -3,8 +3,9 @@
 from functools import cache
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -23,9 +24,10 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
 
 
 def deny_unless(user, roles) -> None:
-    """A page that is not for the user's role does not exist for them (404, deny by default)."""
+    """A page that is not for the user's role is refused (403, deny by default): the page says so inside the site's
+    frame (common/error_views.py). An object outside the user's scope stays 404 (docs/0001)."""
     if user.effective_role not in roles:
-        raise Http404
+        raise PermissionDenied
 
 
 def int_param(request, name: str) -> int | None:

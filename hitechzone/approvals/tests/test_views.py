@@ -1,6 +1,6 @@
-"""The approval centre's pages: who may open what (else 404), scoping of every list and detail, the catalogue's
-forms, the window's actions through their services (refusals shown, nothing written), the exports, and list
-pages whose query count does not grow with their rows."""
+"""The approval centre's pages: who may open what (else 403; another's object 404), scoping of every list and detail,
+the catalogue's forms, the window's actions through their services (refusals shown, nothing written), the exports,
+and list pages whose query count does not grow with their rows."""
 
 from __future__ import annotations
 
@@ -123,10 +123,10 @@ PAGES = [
 
 @pytest.mark.parametrize(("url_name", "allowed"), PAGES, ids=[p[0] for p in PAGES])
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_each_page_renders_for_its_roles_and_404s_for_the_others(client, zone, url_name, allowed, persona):
+def test_each_page_renders_for_its_roles_and_403s_for_the_others(client, zone, url_name, allowed, persona):
     make_item(zone)
     response = as_user(client, getattr(zone.users, persona)).get(reverse(url_name))
-    assert response.status_code == (200 if persona in allowed else 404)
+    assert response.status_code == (200 if persona in allowed else 403)
 
 
 @pytest.mark.parametrize("url_name", [p[0] for p in PAGES])
@@ -152,7 +152,7 @@ def test_the_navigation_lists_the_approval_centre_for_everyone_but_experts(clien
         ("dept_b", 404),
         ("officer_b", 404),
         ("ent_b", 404),
-        ("expert_a", 404),
+        ("expert_a", 403),  # not the role's page (403); another's application is 404
     ],
 )
 def test_an_application_is_shown_only_to_those_in_its_scope(client, zone, persona, status):
@@ -181,9 +181,9 @@ def test_an_expert_opens_nothing_of_the_approval_centre(client, zone, persona):
         reverse("approvals:bundle", args=[bundle.pk]),
         reverse("approvals:filing-materials"),
     ):
-        assert client.get(url).status_code == 404, url
+        assert client.get(url).status_code == 403, url
     response = act(client, application, "reject", {"reason": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 def test_the_application_list_shows_a_department_its_own_and_an_enterprise_its_own(client, zone):

@@ -161,7 +161,7 @@ def test_the_figures_are_refused_outside_the_zone_staff(park, who):
 
 @pytest.mark.parametrize(
     ("who", "code"),
-    [("admin", 200), ("leader", 200), ("dept_a", 200), ("officer_a", 404), ("ent_a", 404), ("expert_a", 404)],
+    [("admin", 200), ("leader", 200), ("dept_a", 200), ("officer_a", 403), ("ent_a", 403), ("expert_a", 403)],
 )
 def test_the_page_is_for_the_zone_staff(park, client, who, code):
     client.force_login(getattr(park.users, who))

@@ -208,13 +208,13 @@ def test_an_enterprise_lists_its_own_project_and_cannot_open_another(three, zone
     assert client.get(reverse("circular:project", args=[a.pk])).status_code == 200
     assert client.get(reverse("circular:project", args=[b.pk])).status_code == 404
     assert client.get(reverse("circular:project", args=[gov.pk])).status_code == 404
-    assert client.get(reverse("circular:project-edit", args=[a.pk])).status_code == 404
-    assert client.get(reverse("circular:project-new")).status_code == 404
+    assert client.get(reverse("circular:project-edit", args=[a.pk])).status_code == 403  # not the role's page
+    assert client.get(reverse("circular:project-new")).status_code == 403
 
 
 def test_an_expert_has_no_project_pages(three, zone, client):
     client.force_login(zone.users.expert_a)
-    assert client.get(reverse("circular:projects")).status_code == 404
+    assert client.get(reverse("circular:projects")).status_code == 403
 
 
 def test_the_form_records_a_project_and_shows_a_refusal(zone, client):

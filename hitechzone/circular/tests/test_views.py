@@ -1,4 +1,4 @@
-"""The circular-economy pages: who may open what (else 404) and the M5 menu, the exchange network laid out as a
+"""The circular-economy pages: who may open what (else 403) and the M5 menu, the exchange network laid out as a
 three-layer DAG, the chlorine loop on the element page, the optimiser run from the zone's data and compared with
 today's exchanges, an invalid upload refused with every problem and nothing stored, and list pages whose query
 count does not grow with their rows.
@@ -118,13 +118,13 @@ def page_url(name, case):
 @pytest.mark.parametrize("name", READ_PAGES)
 def test_the_pages_open_for_every_role_but_experts(client, case, persona, name):
     response = as_user(client, getattr(case.users, persona)).get(page_url(name, case))
-    assert response.status_code == (200 if persona in READERS else 404)
+    assert response.status_code == (200 if persona in READERS else 403)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_optimiser_opens_for_the_zones_staff_and_officers_only(client, case, persona):
     response = as_user(client, getattr(case.users, persona)).get(reverse("circular:optimize"))
-    assert response.status_code == (200 if persona in RUNNERS else 404)
+    assert response.status_code == (200 if persona in RUNNERS else 403)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -357,7 +357,7 @@ def test_a_file_that_is_not_json_is_refused(client, case):
 
 def test_an_enterprise_cannot_run_the_optimiser(client, case):
     response = as_user(client, case.users.ent_a).post(reverse("circular:optimize-zone"), {"year": YEAR})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not OptimizationRun.objects.exists()
 
 

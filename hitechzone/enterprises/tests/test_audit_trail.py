@@ -359,9 +359,9 @@ def test_the_audit_api_costs_as_many_queries_for_many_records_as_for_few(zone, a
 
 
 @pytest.mark.parametrize("persona", NOT_AUDITORS)
-def test_the_auditor_page_does_not_exist_for_non_auditors(zone, client, persona):
+def test_the_auditor_page_is_refused_to_non_auditors(zone, client, persona):
     client.force_login(getattr(zone.users, persona))
-    assert client.get("/audit/").status_code == 404
+    assert client.get("/audit/").status_code == 403
 
 
 def test_the_auditor_page_needs_a_login(client):

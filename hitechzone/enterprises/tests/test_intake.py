@@ -447,7 +447,7 @@ def test_the_ui_offers_the_report_of_a_refused_workbook(zone, client):
 def test_the_import_pages_are_for_administrators_only(zone, client):
     for persona in ("leader", "dept_a", "officer_a", "expert_a", "ent_a"):
         client.force_login(getattr(zone.users, persona))
-        assert client.get("/imports/").status_code == 404, persona
+        assert client.get("/imports/").status_code == 403, persona
 
 
 def test_the_audit_page_exports_what_it_shows(zone, client):
@@ -459,4 +459,4 @@ def test_the_audit_page_exports_what_it_shows(zone, client):
     assert len(rows) > 1
     assert all(r[2] in ("导入", "Import") for r in rows[1:])
     client.force_login(zone.users.officer_a)
-    assert client.get("/audit/?export=xlsx").status_code == 404
+    assert client.get("/audit/?export=xlsx").status_code == 403

@@ -308,13 +308,13 @@ def test_an_enterprise_and_its_officer_see_only_its_own_entry_with_its_ranks(zon
 @pytest.mark.parametrize("persona", ["dept_a", "expert_a"])
 def test_department_staff_and_experts_have_no_energy_pages(zone, client, persona):
     client.force_login(getattr(zone.users, persona))
-    assert client.get(reverse("evaluation:energy")).status_code == 404
-    assert client.get(reverse("evaluation:energy-years")).status_code == 404
+    assert client.get(reverse("evaluation:energy")).status_code == 403
+    assert client.get(reverse("evaluation:energy-years")).status_code == 403
 
 
 def test_the_energy_years_page_is_the_administrators_and_saves_a_year(zone, client):
     client.force_login(zone.users.leader)
-    assert client.get(reverse("evaluation:energy-years")).status_code == 404
+    assert client.get(reverse("evaluation:energy-years")).status_code == 403
     client.force_login(zone.users.admin)
     assert client.get(reverse("evaluation:energy-years")).status_code == 200
     response = client.post(

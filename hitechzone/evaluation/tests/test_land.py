@@ -538,12 +538,12 @@ def test_the_exit_pages_answer_each_role(client, land_zone):
         assert page(client, user, "exit", case.pk).status_code == 404
     for user in (u.dept_a, u.expert_a):
         for name, args in (("exits", ()), ("inefficient", ()), ("exit", (case.pk,)), ("exit-policies", ())):
-            assert page(client, user, name, *args).status_code == 404
+            assert page(client, user, name, *args).status_code == 403
     for user in (u.officer_a, u.ent_a, u.leader):
-        assert page(client, user, "exit-new").status_code == (200 if user == u.leader else 404)
+        assert page(client, user, "exit-new").status_code == (200 if user == u.leader else 403)
     assert page(client, u.admin, "exit-policies").status_code == 200
     assert page(client, u.leader, "exit-policies").status_code == 200  # reads
-    assert page(client, u.officer_a, "exit-policies").status_code == 404
+    assert page(client, u.officer_a, "exit-policies").status_code == 403
 
 
 def test_a_case_is_opened_and_walked_from_the_pages(client, land_zone):
@@ -598,7 +598,7 @@ def test_a_case_is_opened_and_walked_from_the_pages(client, land_zone):
     assert fresh(case).status == S.CANCELLED
     # An officer may read but not act.
     response = page(client, u.officer_a, "exit-cancel", case.pk, method="post", data={"reason": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 def test_the_policy_page_sets_a_years_policy(client, land_zone):
@@ -612,7 +612,7 @@ def test_the_policy_page_sets_a_years_policy(client, land_zone):
     )
     assert response.status_code == 302
     assert ExitPolicy.objects.get(year=2027).reward_rate == Decimal("0.12")
-    assert page(client, lz.users.leader, "exit-policies", method="post", data={"year": "2027"}).status_code == 404
+    assert page(client, lz.users.leader, "exit-policies", method="post", data={"year": "2027"}).status_code == 403
 
 
 def test_the_list_pages_cost_a_fixed_number_of_queries(client, land_zone, django_assert_max_num_queries):

@@ -315,7 +315,7 @@ def test_an_enterprise_sees_the_tiers_and_only_its_own_surcharge(zone, client):
     assert page.count('data-testid="tier-row"') == 3
     assert page.count('data-testid="surcharge-row"') == 1
     assert zone.ent_b.uscc not in page
-    assert client.get(reverse("evaluation:prices"), {"year": Y, "export": "electricity"}).status_code == 404
+    assert client.get(reverse("evaluation:prices"), {"year": Y, "export": "electricity"}).status_code == 403
 
 
 def test_the_admin_adds_and_deletes_a_tier_from_the_page(zone, client):
@@ -341,7 +341,7 @@ def test_a_leader_cannot_write_tiers_from_the_page(zone, client):
 @pytest.mark.parametrize("persona", ["dept_a", "expert_a"])
 def test_department_staff_and_experts_have_no_prices_page(zone, client, persona):
     client.force_login(getattr(zone.users, persona))
-    assert client.get(reverse("evaluation:prices")).status_code == 404
+    assert client.get(reverse("evaluation:prices")).status_code == 403
 
 
 def test_the_prices_page_reads_a_constant_number_of_queries(zone, client, django_assert_max_num_queries):

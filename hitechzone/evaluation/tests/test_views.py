@@ -1,6 +1,6 @@
-"""The evaluation pages: who may open what (else 404), the M4 menu, publishing, running an evaluation from the
-page through the job queue, the explanation of a hand-computed result, exports, exemptions and vetoes, scheme
-versions, and list pages whose query count does not grow with their rows.
+"""The evaluation pages: who may open what (else 403; another's object 404), the M4 menu, publishing, running an
+evaluation from the page through the job queue, the explanation of a hand-computed result, exports, exemptions and
+vetoes, scheme versions, and list pages whose query count does not grow with their rows.
 
 The hand-computed case (year 2024, all below designated size (规下), 10 mu each; default scheme: 亩均税收 50,
 单位用电税收 50):
@@ -101,7 +101,8 @@ ZONE = {"admin", "leader", "officer_a", "officer_b"}
 M4 = ZONE | {"ent_a", "ent_b"}
 
 PAGES = [
-    # (name, url of the zone, {persona: status}; personas not listed get a 404)
+    # (name, url of the zone, {persona: status}; personas not listed get a 403 when their role is not the page's,
+    # a 404 when the page is their role's but the object is another's)
     ("home", lambda z: reverse("evaluation:home"), {**dict.fromkeys(ZONE, 200), "ent_a": 302, "ent_b": 302}),
     ("runs", lambda z: reverse("evaluation:runs"), dict.fromkeys(ZONE, 200)),
     ("run", lambda z: reverse("evaluation:run", args=[z.run.pk]), dict.fromkeys(M4, 200)),
@@ -139,13 +140,15 @@ def test_each_page_of_a_published_run_answers_each_persona_as_the_scoping_says(
     client, published, name, url, allowed, persona
 ):
     response = as_user(client, getattr(published.users, persona)).get(url(published))
-    assert response.status_code == allowed.get(persona, 404)
+    role = persona.rsplit("_", 1)[0]
+    refused = 404 if any(p.rsplit("_", 1)[0] == role for p in allowed) else 403
+    assert response.status_code == allowed.get(persona, refused)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_an_unpublished_run_and_its_results_are_seen_by_administrators_and_leaders_only(client, case, persona):
     client = as_user(client, getattr(case.users, persona))
-    expected = 200 if persona in ("admin", "leader") else 404
+    expected = 200 if persona in ("admin", "leader") else 403 if persona.startswith(("dept", "expert")) else 404
     assert client.get(reverse("evaluation:run", args=[case.run.pk])).status_code == expected
     assert client.get(reverse("evaluation:result", args=[case.result_a.pk])).status_code == expected
 
@@ -266,7 +269,7 @@ def test_a_leader_publishes_a_run_and_its_enterprise_then_sees_its_result(client
 @pytest.mark.parametrize("persona", ["officer_a", "ent_a", "dept_a"])
 def test_nobody_else_can_publish(client, case, persona):
     response = as_user(client, getattr(case.users, persona)).post(reverse("evaluation:run-publish", args=[case.run.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403
     case.run.refresh_from_db()
     assert not case.run.is_published
 
@@ -332,7 +335,7 @@ def test_only_an_administrator_may_start_a_run(client, zone, persona):
     response = as_user(client, getattr(zone.users, persona)).post(
         reverse("evaluation:run-new"), {"year": YEAR, "scheme": ""}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not Job.objects.filter(kind="evaluation.run").exists()
     assert 'data-testid="run-form"' not in html(client.get(reverse("evaluation:home")))
 
@@ -679,7 +682,7 @@ def test_leaders_and_officers_read_the_lists_but_cannot_change_them(client, zone
     assert zone.ent_a.uscc in page
     assert 'data-testid="register-form"' not in page
     assert client.post(reverse("evaluation:exemptions"), {"enterprise": zone.ent_b.uscc}).status_code == 404
-    assert client.post(reverse("evaluation:exemption-remove", args=[exemption.pk])).status_code == 404
+    assert client.post(reverse("evaluation:exemption-remove", args=[exemption.pk])).status_code == 403
     assert Exemption.objects.count() == 1
 
 

@@ -1,5 +1,6 @@
-"""The service officers' pages: who may open what (else 404), the visit form, the problem loop's forms per role,
-refusals shown and nothing written, the exports, the inbox, and list pages whose query count does not grow."""
+"""The service officers' pages: who may open what (else 403; another's object 404), the visit form, the problem loop's
+forms per role, refusals shown and nothing written, the exports, the inbox, and list pages whose query count does not
+grow."""
 
 from __future__ import annotations
 
@@ -73,9 +74,9 @@ PAGES = [
 
 @pytest.mark.parametrize(("url_name", "allowed"), PAGES, ids=[p[0] for p in PAGES])
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_each_page_renders_for_its_roles_and_404s_for_the_others(client, zone, url_name, allowed, persona):
+def test_each_page_renders_for_its_roles_and_403s_for_the_others(client, zone, url_name, allowed, persona):
     response = as_user(client, getattr(zone.users, persona)).get(reverse(url_name))
-    assert response.status_code == (200 if persona in allowed else 404)
+    assert response.status_code == (200 if persona in allowed else 403)
 
 
 @pytest.mark.parametrize("url_name", [p[0] for p in PAGES])
@@ -96,7 +97,7 @@ def test_anonymous_users_are_sent_to_the_login_page(client, zone, url_name):
         ("dept_b", 404),
         ("officer_b", 404),
         ("ent_b", 404),
-        ("expert_a", 404),
+        ("expert_a", 403),  # not the role's page (403); another's problem is 404
     ],
 )
 def test_a_problem_is_shown_only_to_those_in_its_scope(client, zone, persona, status):
@@ -107,7 +108,7 @@ def test_a_problem_is_shown_only_to_those_in_its_scope(client, zone, persona, st
         assert problem.title in html(response)
 
 
-@pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("leader", 200), ("officer_a", 404), ("ent_a", 404)])
+@pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("leader", 200), ("officer_a", 403), ("ent_a", 403)])
 def test_the_assignment_history_of_an_enterprise_is_for_admin_and_leader(client, zone, persona, status):
     url = reverse("liaison:enterprise-assignments", args=[zone.ent_a.pk])
     response = as_user(client, getattr(zone.users, persona)).get(url)
@@ -504,7 +505,7 @@ def test_suggest_then_confirm_creates_the_checked_assignments(client, zone, unas
 def test_the_leader_cannot_confirm_or_reassign(client, zone, unassigned):
     client = as_user(client, zone.users.leader)
     pair = f"{unassigned.pk}:{zone.users.officer_a.pk}"
-    assert client.post(reverse("liaison:assignments-confirm"), {"pair": [pair]}).status_code == 404
+    assert client.post(reverse("liaison:assignments-confirm"), {"pair": [pair]}).status_code == 403
     url = reverse("liaison:enterprise-assignments", args=[zone.ent_a.pk])
     today = timezone.localdate().isoformat()
     assert client.post(url, {"officer": zone.users.officer_b.pk, "started_on": today}).status_code == 404
