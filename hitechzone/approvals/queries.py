@@ -18,10 +18,12 @@ from datetime import date
 
 from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from hitechzone.accounts.models import Role
 from hitechzone.accounts.roles import effective_role
+from hitechzone.enterprises.sections import EnterpriseRows
 
 from . import workflow
 from .models import Application, Bundle, Item, ItemType, ItemVersion, Mode
@@ -348,4 +350,20 @@ def overdue(queryset, today: date | None = None):
         queryset.filter(light_filter("red", today))
         .select_related("version", "department", "enterprise", "assignee")
         .order_by("due_on", "pk")
+    )
+
+
+# --- The enterprise's page: its applications (enterprises.sections) -------------------------------------------------
+
+#: How many rows the section shows (the full list is a link away).
+SECTION_ROWS = 5
+
+
+def enterprise_applications(user, enterprise):
+    """The latest applications of ``enterprise`` the user may see, and the application list filtered to it (the
+    whole list, not a to-do queue); one query."""
+    rows = Application.objects.for_user(user).filter(enterprise=enterprise).select_related("version")
+    return EnterpriseRows(
+        rows=list(rows[:SECTION_ROWS]),
+        more_url=f"{reverse('approvals:applications')}?view=all&enterprise={enterprise.pk}",
     )
