@@ -82,6 +82,10 @@ def _approvals(zone):
     zone.application_a = services.application_file(
         by=users.ent_a, item=zone.item_a, enterprise=zone.ent_a, title="甲方申请", provided=[zone.material_a.pk]
     )
+    # A second application of A, checked with its material missing: its one-time notice (一次性告知书).
+    noticed = services.application_file(by=users.ent_a, item=zone.item_a, enterprise=zone.ent_a, title="甲方补正")
+    services.application_check(application=noticed, by=users.dept_a)
+    zone.notice_a = noticed.notices.get()
 
 
 def _circular(zone):

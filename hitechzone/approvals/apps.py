@@ -17,6 +17,18 @@ class ApprovalsConfig(AppConfig):
         register_kinds(ItemKind(), HistoryKind(), order=40)
         register_menu("M2", _("Approval centre"), "approvals:home", ALL - {Role.EXPERT}, order=200)
 
+        from hitechzone.enterprises.sections import register_enterprise_section
+
+        from . import queries
+
+        register_enterprise_section(
+            "applications",
+            title=_("Recent applications"),
+            template="approvals/_enterprise_applications.html",
+            rows=queries.enterprise_applications,
+            order=30,
+        )
+
         from django.db.models.signals import post_save
 
         from hitechzone.common import audit

@@ -16,14 +16,46 @@ import dataclasses
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
+from django.urls import reverse
 from django.utils import timezone
 
+from hitechzone.accounts.models import Role
+from hitechzone.accounts.roles import effective_role
+from hitechzone.enterprises.sections import EnterpriseRows
+
+from . import workflow
 from .models import Application, Bundle, Item, ItemType, ItemVersion, Mode
 
 S = Application.State
 LIGHTS = ("green", "yellow", "red", "paused")
+
+
+# --- The to-do queue (待办) and the list's filters --------------------------------------------------------------
+
+
+def todo(user, applications=None):
+    """The user's to-do queue (待办): the applications of their scope that wait for their side's action, as the
+    workflow table's turns say (:func:`~.workflow.waiting_for`); the ones not yet accepted first (the clock has not
+    started: check them today), then by due date. ``applications``: a queryset already filtered (default: the
+    user's scope). Nothing for a user on no side."""
+    applications = Application.objects.for_user(user) if applications is None else applications
+    side = workflow.side_of(user)
+    if side is None:
+        return applications.none()
+    return applications.filter(workflow.waiting_for(side)).order_by(
+        F("due_on").asc(nulls_first=True), "received_on", "id"
+    )
+
+
+def filter_items(user):
+    """The items the applications list offers as a filter: department staff their own department's (the only
+    applications they see), everybody else the whole catalogue."""
+    items = Item.objects.for_user(user)
+    if effective_role(user) == Role.DEPARTMENT:
+        return items.filter(department_id=user.department_id) if user.department_id else items.none()
+    return items
 
 
 def light_expression(today: date):
@@ -318,4 +350,20 @@ def overdue(queryset, today: date | None = None):
         queryset.filter(light_filter("red", today))
         .select_related("version", "department", "enterprise", "assignee")
         .order_by("due_on", "pk")
+    )
+
+
+# --- The enterprise's page: its applications (enterprises.sections) -------------------------------------------------
+
+#: How many rows the section shows (the full list is a link away).
+SECTION_ROWS = 5
+
+
+def enterprise_applications(user, enterprise):
+    """The latest applications of ``enterprise`` the user may see, and the application list filtered to it (the
+    whole list, not a to-do queue); one query."""
+    rows = Application.objects.for_user(user).filter(enterprise=enterprise).select_related("version")
+    return EnterpriseRows(
+        rows=list(rows[:SECTION_ROWS]),
+        more_url=f"{reverse('approvals:applications')}?view=all&enterprise={enterprise.pk}",
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/new/", views.application_new, name="application-new"),
     path("applications/new/materials/", views.filing_materials, name="filing-materials"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/notices/<int:notice>/", views.notice_print, name="notice-print"),
     path("applications/<int:pk>/<slug:action>/", views.application_act, name="application-act"),
     path("bundles/", views.bundle_list, name="bundles"),
     path("bundles/new/", views.bundle_new, name="bundle-new"),

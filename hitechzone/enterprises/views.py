@@ -15,6 +15,7 @@ from hitechzone.zone.models import Brand, FunctionalArea
 from .intake import EnterpriseKind, IndicatorKind
 from .models import Enterprise, EnterpriseIndicator, IndustryChain
 from .queries import enterprise_detail, enterprise_list
+from .sections import sections_for
 
 
 def _export(kind, rows, file_name: str):
@@ -93,6 +94,7 @@ def enterprise_show(request, pk: int):
         ],
     }
     context["history"] = enterprise_history(request.user, context["enterprise"])
+    context["sections"], context["actions"] = sections_for(request.user, context["enterprise"])
     return render(request, "enterprises/detail.html", context)
 
 

@@ -53,6 +53,35 @@ class Klass(models.TextChoices):
     D = "D", _("D (restrict)")
 
 
+#: What each class means for the enterprise, in one sentence: the one place a page explains a class from
+#: (the zone's policy: resources by 亩产论英雄, differentiated water and electricity prices, the exit of
+#: inefficient land by agreement or swap).
+KLASS_MEANINGS = {
+    Klass.A: _(
+        "Leads the zone in benefit per mu: land, energy and other resources are secured first, and the zone's "
+        "incentive policies apply."
+    ),
+    Klass.B: _(
+        "A good benefit per mu: resources are allocated as usual, with the zone's support to raise the benefit "
+        "per mu further."
+    ),
+    Klass.C: _(
+        "A low benefit per mu: differentiated water and electricity prices apply, and the zone guides the "
+        "enterprise to upgrade (machines for labour, space for land)."
+    ),
+    Klass.D: _(
+        "The lowest benefit per mu: the highest differentiated water and electricity prices apply, new land and "
+        "energy are restricted, and the enterprise is guided to leave inefficient land by agreed exit or "
+        "negotiated swap."
+    ),
+}
+
+
+def klass_meanings() -> list[tuple[str, str, str]]:
+    """``(class, label, meaning)`` for A to D, in order: what a page lists to explain the classes."""
+    return [(k.value, k.label, KLASS_MEANINGS[k]) for k in Klass]
+
+
 # --- Schemes ------------------------------------------------------------------------------------------------
 
 

@@ -19,3 +19,23 @@ class LiaisonConfig(AppConfig):
         audit.register(models.Problem)
 
         register_menu("M1", _("Service officers"), "liaison:home", ALL - {Role.EXPERT}, order=100)
+
+        from hitechzone.enterprises.sections import register_enterprise_section
+
+        from . import queries
+
+        register_enterprise_section(
+            "visits",
+            title=_("Recent visits"),
+            template="liaison/_enterprise_visits.html",
+            rows=queries.enterprise_visits,
+            order=10,
+            action=queries.record_visit_action,
+        )
+        register_enterprise_section(
+            "problems",
+            title=_("Recent problems"),
+            template="liaison/_enterprise_problems.html",
+            rows=queries.enterprise_problems,
+            order=20,
+        )

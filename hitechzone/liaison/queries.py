@@ -9,11 +9,14 @@ from decimal import Decimal
 from django.db.models import Avg, Count, FloatField, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.accounts.roles import effective_role
 from hitechzone.enterprises.models import Assignment, Enterprise, EnterpriseIndicator
+from hitechzone.enterprises.sections import EnterpriseRows, PageAction
 
 from .models import SERVICE_TARGETS, Category, Problem, Rating, Visit
 from .services import coverage_assignments
@@ -305,3 +308,37 @@ def stats(year: int, user) -> dict:
         "series": dict(series),
         "per_officer": per_officer,
     }
+
+
+# --- The enterprise's page: its visits and problems (enterprises.sections) ------------------------------------------
+
+#: How many rows a section of the enterprise's page shows (the full list is a link away).
+SECTION_ROWS = 5
+
+
+def enterprise_visits(user, enterprise):
+    """The latest visits to ``enterprise`` the user may see (an officer: their own), and the visit log filtered
+    to it; one query."""
+    rows = Visit.objects.for_user(user).filter(enterprise=enterprise).select_related("officer")[:SECTION_ROWS]
+    return EnterpriseRows(rows=list(rows), more_url=f"{reverse('liaison:visits')}?enterprise={enterprise.pk}")
+
+
+def enterprise_problems(user, enterprise):
+    """The latest problems of ``enterprise`` the user may see, and the problem list filtered to it; one query."""
+    rows = Problem.objects.for_user(user).filter(enterprise=enterprise).select_related("department")
+    return EnterpriseRows(
+        rows=list(rows[:SECTION_ROWS]), more_url=f"{reverse('liaison:problems')}?enterprise={enterprise.pk}"
+    )
+
+
+def record_visit_action(user, enterprise):
+    """ "Record a visit" for the officer who serves ``enterprise`` (the page shows sections only to followers, so
+    an officer here serves it): the visit form with the enterprise chosen."""
+    if effective_role(user) != Role.OFFICER:
+        return None
+    return PageAction(
+        label=_("Record a visit"),
+        url=f"{reverse('liaison:visit-new')}?enterprise={enterprise.pk}",
+        icon="bi-journal-plus",
+        testid="record-visit",
+    )

@@ -15,6 +15,7 @@ from .applications import (
     application_list,
     application_new,
     filing_materials,
+    notice_print,
 )
 from .base import (
     FILE_ROLES,
@@ -80,6 +81,7 @@ __all__ = [
     "material_file",
     "material_files",
     "mode_short_labels",
+    "notice_print",
     "overdue",
     "rectification_answer",
     "rectification_list",

@@ -32,7 +32,6 @@ from hitechzone.approvals.forms import (
 from hitechzone.approvals.models import (
     Application,
     ApplicationMaterial,
-    Item,
     Pause,
     Rectification,
     Review,
@@ -81,6 +80,9 @@ def _application_filters(request, applications, today: date):
     item_id = _int_param(request, "item")
     if item_id:
         applications = applications.filter(item_id=item_id)
+    enterprise_id = _int_param(request, "enterprise")
+    if enterprise_id:
+        applications = applications.filter(enterprise_id=enterprise_id)
     year = year_or(request.GET.get("year"), None, last=2100)
     if year:
         applications = applications.filter(received_on__gte=date(year, 1, 1), received_on__lte=date(year, 12, 31))
@@ -94,29 +96,54 @@ def _application_filters(request, applications, today: date):
     return applications
 
 
+# The list's views: the to-do queue (待办) of the window, or every application in scope.
+TODO, ALL = "todo", "all"
+# The parameters that narrow the list: a link that sets one (a dashboard's figure) means the whole list.
+FILTER_PARAMS = ("q", "state", "light", "department", "item", "year", "agent", "enterprise")
+
+
+def _list_view(request, role: str) -> str | None:
+    """``todo`` or ``all`` for the window (admins and department staff), ``None`` for the others (no switch).
+
+    Department staff open their to-do queue by default; a link with a filter opens the whole list."""
+    if workflow.side_of(request.user) != workflow.WINDOW:
+        return None
+    wanted = request.GET.get("view", "")
+    if wanted in (TODO, ALL):
+        return wanted
+    if role == Role.DEPARTMENT and not any(request.GET.get(p) for p in FILTER_PARAMS):
+        return TODO
+    return ALL
+
+
 @login_required
 def application_list(request):
     user = request.user
     _deny_unless(user, PAGE_ROLES)
     today = timezone.localdate()
+    role = effective_role(user)
+    view = _list_view(request, role)
     applications = _application_filters(request, Application.objects.for_user(user), today)
+    if view == TODO:
+        applications = queries.todo(user, applications)
     applications = queries.with_light(applications, today).select_related(
         "version", "department", "enterprise", "assignee"
     )
     if request.GET.get("export") == "xlsx":
         return exports.applications_response(applications)  # the columns of the history import
     page, query = paginate(request, applications)
-    role = effective_role(user)
     return _render(
         request,
         "approvals/applications.html",
         {
             "page": page,
             "query": query,
+            "view": view,
+            "todo_count": queries.todo(user).count() if view is not None else None,
             "states": S.choices,
             "lights": [(light, light_labels()[light]) for light in LIGHTS],
             "departments": Department.objects.for_user(user) if role != Role.DEPARTMENT else None,
-            "items": item_choices(Item.objects.for_user(user).select_related("department", "current")),
+            "items": item_choices(queries.filter_items(user).select_related("department", "current")),
             "years": list(range(today.year, today.year - 6, -1)),
             "can_file": role in FILE_ROLES,
         },
@@ -285,6 +312,18 @@ def application_detail(request, pk: int):
     user = request.user
     _deny_unless(user, PAGE_ROLES)
     return _application_detail(request, _scoped_application(user, pk))
+
+
+@login_required
+def notice_print(request, pk: int, notice: int):
+    """A one-time notice (一次性告知书) as a page to print and hand to the applicant: whoever sees the application."""
+    user = request.user
+    _deny_unless(user, PAGE_ROLES)
+    application = get_object_or_404(
+        Application.objects.for_user(user).select_related("version", "department", "enterprise", "item"), pk=pk
+    )
+    notice = get_object_or_404(application.notices.select_related("issued_by"), pk=notice)
+    return render(request, "approvals/notice_print.html", {"a": application, "notice": notice})
 
 
 def _due(application: Application) -> str:

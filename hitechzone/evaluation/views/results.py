@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from hitechzone.common.views import deny_unless as _deny_unless
 from hitechzone.evaluation import queries
-from hitechzone.evaluation.models import EvaluationResult, Group
+from hitechzone.evaluation.models import EvaluationResult, Group, klass_meanings
 from hitechzone.evaluation.roles import ENTERPRISE, M4_ROLES, PUBLISH_ROLES
 from hitechzone.evaluation.roles import role as _role
 
@@ -100,6 +100,7 @@ def result_detail(request, pk: int):
             "radar": radar_chart(explained) if result.group != Group.EXCLUDED else None,
             "history": history,
             "group_label": group_labels().get(result.group, result.group),
+            "klass_meanings": klass_meanings(),
         },
     )
 
@@ -151,4 +152,6 @@ def mine(request):
     )
     for r in rows:
         r.score_text = fmt(r.score, 2)
-    return render_page(request, "evaluation/mine.html", {"rows": rows, "year": year})
+    return render_page(
+        request, "evaluation/mine.html", {"rows": rows, "year": year, "klass_meanings": klass_meanings()}
+    )
