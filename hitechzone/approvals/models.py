@@ -376,7 +376,7 @@ class ApplicationMaterial(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id} {self.material_id} {self.status}"
+        return f"{self.application} · {self.material}"
 
 
 class Notice(models.Model):
