@@ -184,8 +184,8 @@ def test_the_list_shows_the_totals_of_the_stats(three, zone, client):
     assert response.status_code == 200
     assert html.count('data-testid="project-row"') == 3
     assert 'data-testid="total-projects">3<' in html
-    assert 'data-testid="total-investment">3,500<' in html
-    assert 'data-testid="total-central-funds">1,300<' in html
+    assert 'data-testid="total-investment">35 million yuan<' in html
+    assert 'data-testid="total-central-funds">13 million yuan<' in html
     assert 'id="investment-chart"' in html
     assert 'data-testid="new-project"' in html
 
@@ -194,7 +194,7 @@ def test_the_list_filters_and_its_totals_follow(three, zone, client):
     client.force_login(zone.users.admin)
     html = client.get(reverse("circular:projects"), {"owner": "government"}).content.decode()
     assert html.count('data-testid="project-row"') == 1
-    assert 'data-testid="total-investment">1,000<' in html
+    assert 'data-testid="total-investment">10 million yuan<' in html
 
 
 def test_an_enterprise_lists_its_own_project_and_cannot_open_another(three, zone, client):
