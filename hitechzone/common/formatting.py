@@ -4,7 +4,7 @@ Pages use the template filters of ``{% load hz_format %}`` (``number``, ``money`
 charts, exports and API text call the functions here. A missing figure reads "—".
 
     number(value, places=None) -> str      # 145100 → "145,100"; places=2 → "1,234.50"; places=-2 → at most 2
-    money(wan_yuan, places=-2) -> str      # 9,999 万元; ≥ 10,000 万元 → 14.51 亿元 (en: 1,451 million yuan)
+    money(wan_yuan, places=-2) -> str      # 9,999 万元; ≥ 10,000 万元 → 14.51 亿元 (en: million yuan, or yuan)
     quantity(value, unit, places=None)     # "1,200.5 吨/年" / "1,200.5 t/yr"; the unit's own places by default
     unit_word(unit) -> str                 # "吨/年" / "t/yr"
 """
@@ -35,9 +35,10 @@ UNITS = {
     "percent": ("%", -1),
 }
 
-#: 1 亿元 = 10,000 万元; 1 million yuan = 100 万元.
+#: 1 亿元 = 10,000 万元; 1 million yuan = 100 万元; 1 万元 = 10,000 yuan.
 WAN_PER_YI = Decimal(10_000)
 WAN_PER_MILLION = Decimal(100)
+YUAN_PER_WAN = Decimal(10_000)
 
 
 def _decimal(value) -> Decimal | None:
@@ -81,16 +82,18 @@ def _chinese() -> bool:
 
 def money(wan_yuan, places: int | None = -2) -> str:
     """An amount given in 万元, as a reader expects it: up to 9,999.99 万元 in 万元, from 10,000 万元 in 亿元 with two
-    decimals (145,100 万元 → "14.51 亿元"); in English, from 100 万元 in million yuan ("1,451 million yuan")."""
+    decimals (145,100 万元 → "14.51 亿元"); in English in million yuan from 100 万元 ("1,451 million yuan"), in yuan
+    below ("123,400 yuan")."""
     figure = _decimal(wan_yuan)
     if figure is None:
         return EMPTY
     if _chinese():
         if abs(figure) >= WAN_PER_YI:
             return quantity(figure / WAN_PER_YI, "yi_yuan")
-    elif abs(figure) >= WAN_PER_MILLION:
+        return quantity(figure, "wan_yuan", places)
+    if abs(figure) >= WAN_PER_MILLION:
         return quantity(figure / WAN_PER_MILLION, "million_yuan")
-    return quantity(figure, "wan_yuan", places)
+    return quantity(figure * YUAN_PER_WAN, "yuan", 0)
 
 
 def unit_word(unit: str) -> str:

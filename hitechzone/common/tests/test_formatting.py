@@ -38,7 +38,7 @@ def test_number_groups_thousands_and_reads_missing_as_a_dash(value, places, text
         (145100, "14.51 亿元", "1,451 million yuan"),
         (10000, "1.00 亿元", "100 million yuan"),
         (Decimal("9999.5"), "9,999.5 万元", "100 million yuan"),
-        (Decimal("12.34"), "12.34 万元", "12.34 10k yuan"),
+        (Decimal("12.34"), "12.34 万元", "123,400 yuan"),
         (None, "—", "—"),
     ],
 )
