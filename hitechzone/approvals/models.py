@@ -376,7 +376,7 @@ class ApplicationMaterial(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id} {self.material_id} {self.status}"
+        return f"{self.application} · {self.material}"
 
 
 class Notice(models.Model):
@@ -434,7 +434,7 @@ class Pause(models.Model):
         indexes = [models.Index(fields=["application", "started_on"], name="pause_application")]
 
     def __str__(self) -> str:
-        return f"{self.application_id} {self.kind} {self.started_on}–{self.ended_on or ''}"
+        return f"{self.application} · {self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
 
 
 class Step(models.Model):
@@ -534,7 +534,7 @@ class Review(models.Model):
         verbose_name_plural = _("ratings")
 
     def __str__(self) -> str:
-        return f"{self.application_id} {self.level}"
+        return f"{self.application} · {self.get_level_display()}"
 
 
 class RectificationQuerySet(ScopedQuerySet):
@@ -579,7 +579,7 @@ class Rectification(models.Model):
         verbose_name_plural = _("rectification tasks")
 
     def __str__(self) -> str:
-        return f"{self.review_id} {self.department_id}"
+        return f"{self.review.application} · {self.department}"
 
     @property
     def is_open(self) -> bool:

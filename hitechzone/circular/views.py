@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from hitechzone.common import formatting
 from hitechzone.common.params import year_from_query
 from hitechzone.common.views import deny_unless, module_nav, url_or_none
 from hitechzone.common.views import int_param as _int_param
@@ -59,22 +60,14 @@ def render_page(request, template: str, context: dict, status: int = 200):
 
 
 def fmt(x, places: int | None = None) -> str:
-    """A figure for reading: about four significant digits, "—" when missing."""
+    """A figure for reading: about four significant digits, "—" when missing (through the one formatter)."""
+    x = formatting.chart_number(x)
     if x is None:
-        return "—"
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return "—"
-    if x != x or x in (float("inf"), float("-inf")):
         return "—"
     if places is None:
         a = abs(x)
         places = 1 if a >= 100 else 2 if a >= 1 else 4
-    text = f"{x:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return formatting.number(x, -places)
 
 
 def year_param(request, years: list[int]) -> int:

@@ -49,6 +49,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import AuditEvent, Source
@@ -651,18 +652,85 @@ class Entry(NamedTuple):
     changes: list[Change]
 
 
-def _display(model_field: models.Field | None, value) -> str:
-    if value is None or value == "":
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # an attname (``enterprise_id``, from an import) or a field since removed
+        return next((f for f in model._meta.concrete_fields if f.attname == name), None)
+
+
+def _is_fk(model_field) -> bool:
+    return bool(getattr(model_field, "many_to_one", False) or getattr(model_field, "one_to_one", False)) and (
+        getattr(model_field, "related_model", None) is not None and hasattr(model_field, "target_field")
+    )
+
+
+_Names = dict[type[models.Model], dict[str, str]]
+
+
+def _related_names(wanted: dict[type[models.Model], set]) -> _Names:
+    """``{related model: {str(pk): str(object)}}``: one query per related model, whatever the number of events."""
+    names: _Names = {}
+    for related, keys in wanted.items():
+        pk_field = related._meta.pk
+        clean = set()
+        for key in keys:
+            with contextlib.suppress(ValidationError, TypeError, ValueError):
+                clean.add(pk_field.to_python(key))
+        # the objects' own foreign keys come along: a name made of a related object's name costs no query each
+        joins = [f.name for f in related._meta.concrete_fields if f.many_to_one]
+        objects = related._base_manager.select_related(*joins).in_bulk(list(clean)) if clean else {}
+        names[related] = {str(pk): _repr(obj) for pk, obj in objects.items()}
+    return names
+
+
+def _local(model_field, value: str) -> str:
+    from django.utils.dateparse import parse_date, parse_datetime
+    from django.utils.formats import date_format
+
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(value)
+        if moment is None:
+            return value
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, dt.UTC)
+        return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    day = parse_date(value)
+    return date_format(day, "Y-m-d") if day is not None else value
+
+
+def _display(model_field: models.Field | None, value, names: _Names | None = None) -> str:
+    """A recorded value as a reader expects it: the related object's name, the choice's label, local time, 是/否,
+    figures with thousands separators, "—" for nothing."""
+    from .formatting import number
+
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "—"
+        return "、".join(_display(model_field, v, names) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_display(None, v, names)}" for k, v in value.items())
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if value == MASK:
+        return MASK
+    if _is_fk(model_field) and names is not None:
+        name = names.get(model_field.related_model, {}).get(str(value))
+        return name if name is not None else _("#%(id)s (deleted)") % {"id": value}
     choices = getattr(model_field, "flatchoices", None) if model_field is not None else None
     if choices:
         for choice, label in choices:
             if str(choice) == str(value):
                 return f"{label}"
+    if isinstance(model_field, models.DateField | models.DateTimeField) and isinstance(value, str):
+        return _local(model_field, value)
+    if isinstance(model_field, models.DecimalField | models.FloatField) or (
+        isinstance(model_field, models.IntegerField) and not model_field.primary_key
+    ):
+        text = number(value, getattr(model_field, "decimal_places", None))
+        return text if text != "—" else str(value)
     return str(value)
 
 
@@ -679,31 +747,49 @@ def recorded(event: AuditEvent) -> dict:
     return {name: pair for name, pair in changes.items() if name not in registration.operational}
 
 
-def describe(event: AuditEvent) -> list[Change]:
-    """The event's changes as rows "label: before → after", labels and choices in the user's language (never an
-    operational field)."""
-    model = event.content_type.model_class() if event.content_type_id else None
+def _pairs(event: AuditEvent) -> list[tuple[str, Any, Any]]:
+    return [
+        (name, *([*pair, None, None][:2] if isinstance(pair, list) else (None, pair)))
+        for name, pair in recorded(event).items()
+    ]
+
+
+def _model(event: AuditEvent) -> type[models.Model] | None:
+    return event.content_type.model_class() if event.content_type_id else None
+
+
+def _describe(event: AuditEvent, names: _Names) -> list[Change]:
+    model = _model(event)
     rows = []
-    for name, pair in recorded(event).items():
-        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-        model_field = None
-        label = name
-        if model is not None:
-            try:
-                model_field = model._meta.get_field(name)
-            except FieldDoesNotExist:  # an attname (``enterprise_id``, from an import) or a field since removed
-                model_field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
-            if model_field is not None:
-                label = str(getattr(model_field, "verbose_name", name))
-        rows.append(Change(name, label, _display(model_field, before), _display(model_field, after)))
+    for name, before, after in _pairs(event):
+        model_field = _field(model, name)
+        label = capfirst(str(getattr(model_field, "verbose_name", name))) if model_field is not None else name
+        rows.append(Change(name, label, _display(model_field, before, names), _display(model_field, after, names)))
     return rows
 
 
+def describe(event: AuditEvent) -> list[Change]:
+    """The event's changes as rows "label: before → after": field names as verbose names, related objects by
+    name, choices by label, times local, in the user's language (never an operational field)."""
+    return entries([event])[0].changes
+
+
 def entries(events: Iterable[AuditEvent]) -> list[Entry]:
-    """:func:`describe` each event (select ``content_type`` with them: this runs no query)."""
+    """The events as pages show them (select ``content_type`` with them): the related objects the changes name are
+    read in one query per related model for all the events together."""
+    events = list(events)
+    wanted: dict[type[models.Model], set] = {}
+    for event in events:
+        model = _model(event)
+        for name, before, after in _pairs(event):
+            model_field = _field(model, name)
+            if _is_fk(model_field):
+                keys = wanted.setdefault(model_field.related_model, set())
+                keys.update(str(v) for v in (before, after) if v not in (None, "", MASK))
+    names = _related_names(wanted)
     result = []
     for event in events:
-        model = event.content_type.model_class()
+        model = _model(event)
         type_label = str(model._meta.verbose_name) if model is not None else event.content_type.model
-        result.append(Entry(event, type_label, describe(event)))
+        result.append(Entry(event, type_label, _describe(event, names)))
     return result

@@ -284,12 +284,21 @@ def write_xlsx(
             header_cells.append(cell)
         ws.append(header_cells)
         for row in rows:
-            ws.append([_xlsx_value(v) for v in row])
+            ws.append([_xlsx_value(ws, v) for v in row])
     workbook.save(target)
 
 
-def _xlsx_value(value):
-    return float(value) if isinstance(value, Decimal) else value
+def _xlsx_value(ws, value):
+    """A cell's value; text that starts with "=" stays text (openpyxl would write it as a formula)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def xlsx_bytes(sheets, **kwargs) -> bytes:

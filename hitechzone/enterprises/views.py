@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hitechzone.common.audit import entries
+from hitechzone.common.formatting import chart_number
 from hitechzone.common.models import AuditEvent
 from hitechzone.common.spreadsheets import xlsx_response
 from hitechzone.common.views import paginate
@@ -116,4 +117,4 @@ def enterprise_history(user, enterprise: Enterprise, *, limit: int = HISTORY_LEN
 
 
 def _num(value):
-    return None if value is None else float(value)
+    return chart_number(value)

@@ -109,9 +109,9 @@ def application_file(
     with audit.bulk_write(ApplicationMaterial):  # the rows, then one creation record each
         rows = ApplicationMaterial.objects.bulk_create(
             ApplicationMaterial(
-                application=application, material_id=pk, status=M.PROVIDED if pk in provided else M.PENDING
+                application=application, material=m, status=M.PROVIDED if m.pk in provided else M.PENDING
             )
-            for pk in version.materials.values_list("pk", flat=True)
+            for m in version.materials.all()  # the objects: each record's name reads them without a query
         )
         _created_in_bulk(ApplicationMaterial, rows, by=by, enterprise_id=application.enterprise_id)
     note = _("Filed by the approval agent (代办)") if agent else ""

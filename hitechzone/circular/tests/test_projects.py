@@ -184,8 +184,8 @@ def test_the_list_shows_the_totals_of_the_stats(three, zone, client):
     assert response.status_code == 200
     assert html.count('data-testid="project-row"') == 3
     assert 'data-testid="total-projects">3<' in html
-    assert 'data-testid="total-investment">3,500<' in html
-    assert 'data-testid="total-central-funds">1,300<' in html
+    assert 'data-testid="total-investment">35 million yuan<' in html
+    assert 'data-testid="total-central-funds">13 million yuan<' in html
     assert 'id="investment-chart"' in html
     assert 'data-testid="new-project"' in html
 
@@ -194,7 +194,7 @@ def test_the_list_filters_and_its_totals_follow(three, zone, client):
     client.force_login(zone.users.admin)
     html = client.get(reverse("circular:projects"), {"owner": "government"}).content.decode()
     assert html.count('data-testid="project-row"') == 1
-    assert 'data-testid="total-investment">1,000<' in html
+    assert 'data-testid="total-investment">10 million yuan<' in html
 
 
 def test_an_enterprise_lists_its_own_project_and_cannot_open_another(three, zone, client):
@@ -256,3 +256,21 @@ def test_the_edit_form_changes_a_project(three, zone, client):
     assert response.status_code == 302
     b.refresh_from_db()
     assert (b.status, b.started_on) == (P.Status.BUILDING, date(2018, 3, 1))
+
+
+def test_the_chinese_dashboard_reads_large_money_in_yi_yuan_and_tonnes_per_year(zone, client):
+    """Issue 13, item 6: 145,100 万元 reads 14.51 亿元; the tonnage column reads 吨/年, not t/yr."""
+    _new(
+        zone.users.admin,
+        enterprise=zone.ent_a,
+        total_investment_wan_yuan=D(145_100),
+        central_funds_approved_wan_yuan=D(9_999),
+    )
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(zone.users.admin)
+    html = client.get(reverse("circular:projects")).content.decode()
+    assert 'data-testid="total-investment">14.51 亿元<' in html
+    assert 'data-testid="total-central-funds">9,999 万元<' in html
+    home = client.get(reverse("circular:home")).content.decode()
+    assert "吨/年" in home
+    assert "t/yr" not in home

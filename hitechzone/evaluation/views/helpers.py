@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from hitechzone.common import formatting
 from hitechzone.evaluation import kernel
 from hitechzone.evaluation.models import EvaluationRun, Group
 
@@ -31,17 +32,14 @@ def _finite(x) -> float | None:
 
 
 def fmt(x, places: int | None = None) -> str:
-    """A figure for reading: about four significant digits, "—" when missing."""
+    """A figure for reading: about four significant digits, "—" when missing (through the one formatter)."""
     x = _finite(x)
     if x is None:
         return "—"
     if places is None:
         a = abs(x)
         places = 2 if a >= 100 else 3 if a >= 1 else 4 if a >= 0.01 else 6
-    text = f"{x:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return formatting.number(x, -places)
 
 
 def group_labels() -> dict[str, str]:
