@@ -50,20 +50,10 @@ ALLOWED: dict[str, str] = {
     "Cl": "a chemical element's symbol",
     "admin": "a persona's username (data: who ran or published something)",
     "leader": "a persona's username (data: who ran or published something)",
-    "provided": "issue 13 item 5: owned by another helper (a history entry's raw value: '3 1 provided')",
-    "t/yr": "issue 13 item 6: owned by another helper (one set of unit words per language: 吨/年)",
-    "tce": "issue 13 item 6: owned by another helper (unit words: 吨标准煤)",
-    "kWh": "issue 13 item 6: owned by another helper (unit words: 千瓦时)",
-    "kgce/kWh": "issue 13 item 6: owned by another helper (unit words)",
-    "kgce/MJ": "issue 13 item 6: owned by another helper (unit words)",
-    "kgce/kg": "issue 13 item 6: owned by another helper (unit words)",
-    "kgce/m": "issue 13 item 6: owned by another helper (unit words: kgce/m³)",
 }
 
 # Pages whose text is not checked for English (still requested: no 5xx), each with why.
-TEXT_UNCHECKED: dict[str, str] = {
-    "audit/": "issue 13 item 5: owned by another helper (the trail shows raw field names and values)",
-}
+TEXT_UNCHECKED: dict[str, str] = {}
 
 # Never followed: they sign out, switch the language, or are Django's own admin pages beyond the index.
 SKIP_PREFIXES = ("/logout/", "/i18n/", "/static/", "/media/", "/favicon.ico", "/admin/", "/api/v1/schema/")
