@@ -160,7 +160,7 @@ def test_the_notice_prints_the_zone_the_application_the_missing_materials_the_da
         ("dept_b", 404),
         ("officer_b", 404),
         ("ent_b", 404),
-        ("expert_a", 404),
+        ("expert_a", 403),  # the role may not open applications at all (403); the others, not this one (404)
     ],
 )
 def test_the_printable_notice_is_scoped_like_its_application(client, zone, noticed, persona, status):
