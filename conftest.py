@@ -48,6 +48,18 @@ def _audit_guard(_audit_guard_installed):
         pytest.fail(audit_guard.report(found), pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language: a request in English (the test client's LocaleMiddleware) leaves
+    English active in the thread, and a later test's fixtures would write their stored texts in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def zone(db):
     from hitechzone.accounts.models import Role

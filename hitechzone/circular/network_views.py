@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.urls import path
 
+from hitechzone.common.formatting import unit_word
+
 from .models import Material
 from .queries import chains, exchanges
 from .views import M5_ROLES, deny_unless, filters, fmt, render_page
@@ -57,7 +59,7 @@ def sankey(rows) -> dict:
     return {
         "nodes": [{"name": name, "depth": depth} for name, depth in nodes.items()],
         "links": [{"source": s, "target": t, "value": round(v, 3)} for (s, t), v in links.items()],
-        "unit": "t/yr",
+        "unit": unit_word("t_per_year"),
     }
 
 

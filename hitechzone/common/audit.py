@@ -642,6 +642,7 @@ class Change(NamedTuple):
     label: str
     before: str
     after: str
+    data: bool = False  # the values are data (a stored structure's keys, a code): pages mark them translate="no"
 
 
 class Entry(NamedTuple):
@@ -709,9 +710,9 @@ def _display(model_field: models.Field | None, value, names: _Names | None = Non
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, list):
-        return "、".join(_display(model_field, v, names) for v in value)
+        return "、".join(_nested(model_field, v, names) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}: {_display(None, v, names)}" for k, v in value.items())
+        return "；".join(f"{k}: {_nested(None, v, names)}" for k, v in value.items())
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if value == MASK:
@@ -732,6 +733,23 @@ def _display(model_field: models.Field | None, value, names: _Names | None = Non
         text = number(value, getattr(model_field, "decimal_places", None))
         return text if text != "—" else str(value)
     return str(value)
+
+
+def _nested(model_field: models.Field | None, value, names: _Names | None) -> str:
+    """A value inside a structure: a structure of its own in braces (a list in brackets), so that its keys read as
+    its own."""
+    text = _display(model_field, value, names)
+    if isinstance(value, dict) and value:
+        return f"{{{text}}}"
+    return f"[{text}]" if isinstance(value, list) and value else text
+
+
+def _is_data(model_field: models.Field | None, value) -> bool:
+    """Whether a recorded value is data rather than words of the UI: a stored structure (its keys are internal
+    names, a JSON field's) or a code (a slug such as a material's ``hcl``)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return False
+    return isinstance(value, dict | list) or isinstance(model_field, models.SlugField)
 
 
 def recorded(event: AuditEvent) -> dict:
@@ -764,7 +782,9 @@ def _describe(event: AuditEvent, names: _Names) -> list[Change]:
     for name, before, after in _pairs(event):
         model_field = _field(model, name)
         label = capfirst(str(getattr(model_field, "verbose_name", name))) if model_field is not None else name
-        rows.append(Change(name, label, _display(model_field, before, names), _display(model_field, after, names)))
+        data = _is_data(model_field, before) or _is_data(model_field, after)
+        before_text, after_text = _display(model_field, before, names), _display(model_field, after, names)
+        rows.append(Change(name, label, before_text, after_text, data))
     return rows
 
 

@@ -7,6 +7,7 @@ charts, exports and API text call the functions here. A missing figure reads "�
     money(wan_yuan, places=-2) -> str      # 9,999 万元; ≥ 10,000 万元 → 14.51 亿元 (en: million yuan, or yuan)
     quantity(value, unit, places=None)     # "1,200.5 吨/年" / "1,200.5 t/yr"; the unit's own places by default
     unit_word(unit) -> str                 # "吨/年" / "t/yr"
+    unit_text(text) -> str                 # a unit written as text (a scheme's "万元/tce") in the reader's words
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ UNITS = {
     "tce": (gettext_lazy("tce"), -1),
     "kwh": (gettext_lazy("kWh"), 0),
     "wan_kwh": (gettext_lazy("10k kWh"), -1),
+    "kgce_per_kg": (gettext_lazy("kgce/kg"), -5),
+    "kgce_per_m3": (gettext_lazy("kgce/m³"), -5),
+    "kgce_per_kwh": (gettext_lazy("kgce/kWh"), -5),
+    "kgce_per_mj": (gettext_lazy("kgce/MJ"), -5),
     "km": (gettext_lazy("km"), -2),
     "percent": ("%", -1),
 }
@@ -101,6 +106,37 @@ def unit_word(unit: str) -> str:
     if unit not in UNITS:
         return unit
     return str(UNITS[unit][0])
+
+
+#: How a unit may be written as text (a scheme's unit, typed by its author) → its code in :data:`UNITS`.
+SPELLINGS = {
+    "万元": "wan_yuan",
+    "亿元": "yi_yuan",
+    "元": "yuan",
+    "亩": "mu",
+    "m²": "m2",
+    "m2": "m2",
+    "t": "t",
+    "吨": "t",
+    "tce": "tce",
+    "吨标准煤": "tce",
+    "kWh": "kwh",
+    "千瓦时": "kwh",
+    "万kWh": "wan_kwh",
+    "万千瓦时": "wan_kwh",
+    "km": "km",
+    "公里": "km",
+}
+
+
+def unit_text(text: str) -> str:
+    """A unit written as text, its parts ("万元/tce": 万元 per tce) in the reader's words ("万元/吨标准煤" /
+    "10k yuan/tce"); a part the table does not know stays as written ("万元/污染当量")."""
+    if not text:
+        return text or ""
+    return "/".join(
+        unit_word(SPELLINGS[part.strip()]) if part.strip() in SPELLINGS else part for part in text.split("/")
+    )
 
 
 def quantity(value, unit: str, places: int | None = None) -> str:

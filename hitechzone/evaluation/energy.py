@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hitechzone.common import formatting
 from hitechzone.common.rules import require
 from hitechzone.enterprises.models import EnterpriseIndicator
 
@@ -94,7 +95,8 @@ class Fuel:
 
     @property
     def reference(self) -> str:
-        return f"{self.coefficient} kgce/{self.base}"
+        """The coefficient as the standard writes it, its unit in the reader's words ("0.1229 千克标准煤/千瓦时")."""
+        return formatting.quantity(self.coefficient, KGCE_PER[self.base], -self.coefficient.as_tuple().exponent)
 
     @property
     def is_electricity(self) -> bool:
@@ -102,6 +104,8 @@ class Fuel:
 
 
 ELECTRICITY = "electricity"
+#: A coefficient's base unit → the code of "kgce per that unit" in the one formatter's table.
+KGCE_PER = {"kg": "kgce_per_kg", "m³": "kgce_per_m3", "kWh": "kgce_per_kwh", "MJ": "kgce_per_mj"}
 
 
 def _fuel(code, name_zh, label, unit, coefficient, base, *aliases) -> Fuel:

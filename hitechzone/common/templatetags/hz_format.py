@@ -4,6 +4,7 @@
 {{ x|money }}                                         万元 in, 14.51 亿元 out from 10,000 万元
 {{ x|unit:"t_per_year" }}                             1,200.5 吨/年 (the unit's places)
 {% unit_word "t_per_year" %}                          吨/年
+{{ text|unit_text }}                                  a unit written as text: "万元/tce" → 万元/吨标准煤
 """
 
 from django import template
@@ -38,3 +39,8 @@ def unit(value, code: str) -> str:
 @register.simple_tag
 def unit_word(code: str) -> str:
     return formatting.unit_word(code)
+
+
+@register.filter
+def unit_text(text) -> str:
+    return formatting.unit_text(text)

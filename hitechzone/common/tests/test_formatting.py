@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hitechzone.common.formatting import chart_number, money, number, quantity, unit_word
+from hitechzone.common.formatting import chart_number, money, number, quantity, unit_text, unit_word
 
 
 @pytest.mark.parametrize(
@@ -57,6 +57,21 @@ def test_unit_words_follow_the_language():
         assert quantity(Decimal("1200.500"), "t_per_year") == "1,200.5 t/yr"
         assert unit_word("km") == "km"
     assert quantity(None, "t") == "—"
+
+
+def test_energy_units_have_chinese_words_and_a_unit_written_as_text_reads_in_them():
+    with translation.override("zh-hans"):
+        assert [unit_word(u) for u in ("kwh", "wan_kwh", "tce")] == ["千瓦时", "万千瓦时", "吨标准煤"]
+        assert quantity(Decimal("0.1229"), "kgce_per_kwh") == "0.1229 千克标准煤/千瓦时"
+        assert quantity(Decimal("0.9000"), "kgce_per_kg", 4) == "0.9000 千克标准煤/千克"
+        assert [unit_word(u) for u in ("kgce_per_m3", "kgce_per_mj")] == ["千克标准煤/立方米", "千克标准煤/兆焦"]
+        assert unit_text("万元/tce") == "万元/吨标准煤"
+        assert unit_text("万元/万kWh") == "万元/万千瓦时"
+        assert unit_text("万元/污染当量") == "万元/污染当量"  # a word the table does not know stays as written
+        assert unit_text("") == ""
+    with translation.override("en"):
+        assert unit_text("万元/tce") == "10k yuan/tce"
+        assert quantity(Decimal("0.03412"), "kgce_per_mj") == "0.03412 kgce/MJ"
 
 
 def test_the_template_filters_use_the_same_formatter():

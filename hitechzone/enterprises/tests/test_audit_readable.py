@@ -88,6 +88,26 @@ def test_an_empty_value_reads_as_a_dash_not_braces(zone):
 
 
 @pytest.mark.django_db
+def test_a_stored_structure_and_a_code_are_shown_as_data_readable_and_marked_not_to_translate(zone, client):
+    # the modules' models by their content type (this layer imports no module)
+    scheme_version = ContentType.objects.get_by_natural_key("evaluation", "schemeversion").model_class()
+    material_model = ContentType.objects.get_by_natural_key("circular", "material").model_class()
+    config = {"groups": {"above": "规上"}, "figures": ["land_mu", "tax_wan_yuan"], "benchmarks": {"above": {}}}
+    version = event(scheme_version, 1, {"definition": [None, config], "note": ["", "修订"]})
+    material = event(material_model, 1, {"code": [None, "hcl"]})
+    rows = {c.name: c for e in (version, material) for c in audit.describe(e)}
+    assert rows["definition"].after == "groups: {above: 规上}；figures: [land_mu、tax_wan_yuan]；benchmarks: {above: —}"
+    assert rows["definition"].data
+    assert rows["code"].data
+    assert rows["code"].after == "hcl"
+    assert not rows["note"].data  # free words are checked like any other
+    client.force_login(zone.users.admin)
+    page = client.get("/audit/").content.decode()
+    assert '<span class="text-success-emphasis" translate="no">hcl</span>' in page
+    assert 'translate="no">groups: {above: 规上}' in page
+
+
+@pytest.mark.django_db
 def test_a_page_of_events_reads_its_names_in_a_constant_number_of_queries(zone):
     def page(n):
         for i in range(n):

@@ -512,7 +512,7 @@ def test_a_scheme_shows_each_versions_rules_as_a_table(client, zone):
     assert "单位用电税收" in below
     assert below.count('data-testid="rule"') == 2
     assert '<td class="num" data-testid="weight">50</td>' in below
-    assert "万元/亩" in below
+    assert "10k yuan/mu" in below  # the scheme's 万元/亩 in the reader's unit words
     above = page.split('data-testid="rules" data-group="above"')[1].split("</table>")[0]
     assert "÷ pollution equivalents (污染当量)" in above
     quantity = page.split('data-testid="quantity">')[1].split("</li>")[0]
