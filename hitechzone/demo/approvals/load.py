@@ -49,8 +49,8 @@ def load_approvals(
         return
     cases, bundles = plan_year(w, applications)
     write(w, cases, bundles, report)
-    # The year under way, up to the first of the last weeks (the certificates' serials go on from one counter).
-    last = w.days.before(w.days.on_or_before(today), RECENT_WORKING_DAYS)
+    # The year under way, up to the day before the last weeks (the certificates' serials go on from one counter).
+    last = w.days.before(w.days.before(w.days.on_or_before(today), RECENT_WORKING_DAYS))
     if today.year > YEAR and last.year == today.year:
         under_way = replace(w, rng=current or random.Random(f"apps-{today.year}"))
         count = applications_until(w, last) * applications // APPLICATIONS
