@@ -397,7 +397,7 @@ def load_demo(*, seed: int = 42, today: date | None = None) -> Report:
     load_people(rng, plans, report)
     # The year under way draws from a stream of its own: the reference year's figures stay as the seed made them.
     load_liaison(rng, report, today=today, current=random.Random(f"{seed}-year-under-way"))
-    load_approvals(rng, report, today=today)
+    load_approvals(rng, report, today=today, current=random.Random(f"{seed}-apps-{today.year}"))
     load_evaluation(rng, report, today=today)
     load_circular(rng, report)
     return report

@@ -439,7 +439,7 @@ def escalate_overdue(*, today: date | None = None, by: User | None = None) -> in
     with audit.bulk_write(Problem):  # the mark, then one record per problem
         Problem.objects.filter(pk__in=[p.pk for p in overdue]).update(escalated_at=now)
         _record_bulk_update(overdue, by=by, escalated_at=now)
-    leaders = list(User.objects.filter(Q(role=Role.LEADER) | Q(is_superuser=True), is_active=True))
+    leaders = list(User.objects.filter(Q(role=Role.LEADER) | Q(is_superuser=True), is_active=True).order_by("pk"))
     Notification.objects.bulk_create(
         [
             Notification(

@@ -227,7 +227,11 @@ def _issue_notice(application, *, by, on, missing: list[ApplicationMaterial], no
 
 
 def _applicant_side_users(application: Application) -> list[User]:
-    users = list(User.objects.filter(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id, is_active=True))
+    users = list(
+        User.objects.filter(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id, is_active=True).order_by(
+            "pk"
+        )
+    )
     if application.agent_id:
         users.append(application.agent)
     return users

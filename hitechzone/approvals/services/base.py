@@ -145,7 +145,7 @@ def _notify(users: Iterable[User], *, kind: str, text: str, url: str, key: str) 
 
 
 def _department_staff(department_id: int):
-    return User.objects.filter(role=Role.DEPARTMENT, department_id=department_id, is_active=True)
+    return User.objects.filter(role=Role.DEPARTMENT, department_id=department_id, is_active=True).order_by("pk")
 
 
 def application_url(application: Application) -> str:

@@ -112,7 +112,7 @@ def rectification_answer(
 def report_overdue(*, today: date | None = None) -> int:
     """Tell the leaders (and the handler) about every application that turned red; each once. Daily."""
     today = today or _today()
-    leaders = list(User.objects.filter(role=Role.LEADER, is_active=True))
+    leaders = list(User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk"))
     reported = []
     for application in (
         Application.objects.overdue(today)

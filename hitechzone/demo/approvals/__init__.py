@@ -7,7 +7,9 @@ department and month, fewer around the Spring Festival — mostly on time, some 
 expert review, testing …), some late, a few refused or not accepted (不予受理), parallel approvals
 (并联审批) whose fastest projects took 5 working days, agent filings (代办) by the service officers, one-time
 notices before acceptance, ratings (好差评) with their rectification tasks. A few 2025 applications are still
-open and long overdue.
+open and long overdue. The year under way is planned by the same code, as many applications a day, from a stream
+of its own (2025 stays as the seed made it), from 1 January to the last weeks; nothing in it happens after today,
+so what would end later is still open (a few of them overdue).
 
 The year is planned in Python and written in bulk; its clock figures (due date, yellow date, paused and used
 working days, on time, bundle totals) are computed with :class:`~hitechzone.common.deadlines.BulkClock`, the
@@ -32,17 +34,20 @@ from .base import (
     LIMIT_CUTS,
     MONTH_WEIGHTS,
     OPEN_OVERDUE,
+    OPEN_OVERDUE_UNDER_WAY,
     OPENED_ON,
     PAUSE_KINDS,
     PRAISE,
     PROJECT_ITEMS,
     PROJECTS,
+    RECENT_WORKING_DAYS,
     REFUSE_REASONS,
     REFUSED,
     REJECT_REASONS,
     REVISED_ON,
     SHORTER_LIST,
     SPRING_FESTIVAL,
+    SPRING_FESTIVALS,
     SUSPENDED,
     YEAR,
     Case,
@@ -72,6 +77,7 @@ from .writing import (
 )
 from .year import (
     _world,
+    applications_until,
     compute_clock,
     plan_year,
 )
@@ -90,16 +96,19 @@ __all__ = [
     "MONTH_WEIGHTS",
     "OPENED_ON",
     "OPEN_OVERDUE",
+    "OPEN_OVERDUE_UNDER_WAY",
     "PAUSE_KINDS",
     "PRAISE",
     "PROJECTS",
     "PROJECT_ITEMS",
+    "RECENT_WORKING_DAYS",
     "REFUSED",
     "REFUSE_REASONS",
     "REJECT_REASONS",
     "REVISED_ON",
     "SHORTER_LIST",
     "SPRING_FESTIVAL",
+    "SPRING_FESTIVALS",
     "SUSPENDED",
     "YEAR",
     "Case",
@@ -113,6 +122,7 @@ __all__ = [
     "World",
     "_attachments",
     "_world",
+    "applications_until",
     "compute_clock",
     "demo_workbook",
     "load_approvals",

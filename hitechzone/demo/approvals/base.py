@@ -27,6 +27,8 @@ from hitechzone.zone.models import Department
 YEAR = 2025
 APPLICATIONS = 3000  # received in YEAR (bundles included)
 OPEN_OVERDUE = 15  # YEAR's applications still open today: long overdue
+OPEN_OVERDUE_UNDER_WAY = 5  # the year under way's applications left open, overdue by today (besides the tail)
+RECENT_WORKING_DAYS = 18  # the last working days before today, played through the services (recent.py)
 OPENED_ON = date(2024, 12, 16)  # the catalogue went on the platform
 REVISED_ON = date(2025, 7, 1)
 S = Application.State
@@ -77,6 +79,11 @@ MONTH_WEIGHTS = {
     12: 1.1,
 }
 SPRING_FESTIVAL = (date(2025, 1, 20), date(2025, 2, 14))  # the weeks around it are quiet at the window
+SPRING_FESTIVALS = {  # year: its quiet weeks (the festival: 29 January 2025, 17 February 2026, 6 February 2027)
+    YEAR: SPRING_FESTIVAL,
+    2026: (date(2026, 2, 8), date(2026, 3, 5)),
+    2027: (date(2027, 1, 28), date(2027, 2, 22)),
+}
 
 PAUSE_KINDS = {  # kind: (weight, working days paused, reason)
     K.CORRECTION: (40, (2, 8), "申请材料需补正"),
@@ -193,12 +200,12 @@ class Days:
 class PausePlan:
     kind: str
     start: date
-    resume: date  # the clock runs again this day (the pause ends the day before)
+    resume: date | None  # the clock runs again this day (the pause ends the day before); None: still paused today
     reason: str
 
     @property
-    def ended(self) -> date:
-        return max(self.start, self.resume - timedelta(days=1))
+    def ended(self) -> date | None:
+        return None if self.resume is None else max(self.start, self.resume - timedelta(days=1))
 
 
 @dataclass

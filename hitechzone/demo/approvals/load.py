@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 
 from django.utils import timezone
@@ -14,18 +15,30 @@ from hitechzone.approvals.models import (
 )
 from hitechzone.demo.trail import unrecorded
 
-from .base import APPLICATIONS, YEAR
+from .base import APPLICATIONS, OPEN_OVERDUE_UNDER_WAY, RECENT_WORKING_DAYS, YEAR
 from .catalogue import load_catalogue
 from .recent import load_recent
 from .writing import write
-from .year import _world, plan_year
+from .year import _world, applications_until, plan_year
 
 # --- Entry point ---------------------------------------------------------------------------------------------
 
 
 @unrecorded
-def load_approvals(rng: random.Random, report, *, applications: int = APPLICATIONS, today: date | None = None) -> None:
-    """The catalogue, the year ``YEAR`` of applications and the last weeks; idempotent (a second run adds nothing)."""
+def load_approvals(
+    rng: random.Random,
+    report,
+    *,
+    applications: int = APPLICATIONS,
+    today: date | None = None,
+    current: random.Random | None = None,
+) -> None:
+    """The catalogue, the year ``YEAR`` of applications, the year under way up to the last weeks, and the last
+    weeks; idempotent (a second run adds nothing).
+
+    The year under way is planned like ``YEAR``, as many applications a day, from ``current`` (a stream of its
+    own: ``YEAR`` and its figures stay as ``rng`` made them), from 1 January up to the last weeks, which the
+    services play; what would happen after today has not happened yet."""
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
     load_catalogue(report, by=admin)
     if Application.objects.filter(received_on__year=YEAR).exists():
@@ -36,6 +49,13 @@ def load_approvals(rng: random.Random, report, *, applications: int = APPLICATIO
         return
     cases, bundles = plan_year(w, applications)
     write(w, cases, bundles, report)
+    # The year under way, up to the day before the last weeks (the certificates' serials go on from one counter).
+    last = w.days.before(w.days.before(w.days.on_or_before(today), RECENT_WORKING_DAYS))
+    if today.year > YEAR and last.year == today.year:
+        under_way = replace(w, rng=current or random.Random(f"apps-{today.year}"))
+        count = applications_until(w, last) * applications // APPLICATIONS
+        cases, bundles = plan_year(under_way, count, year=today.year, last=last, open_overdue=OPEN_OVERDUE_UNDER_WAY)
+        write(under_way, cases, bundles, report)
     load_recent(w, report)
     services.report_overdue(today=today)
     services.warn_yellow(today=today)

@@ -67,8 +67,10 @@ def write(w: World, cases: list[Case], bundles: list[dict], report) -> None:
     for b in bundles:
         members = [c for c in cases if c.bundle == len(rows)]
         first = min(c.accepted for c in members)
-        last = max(c.completed for c in members)
-        total = int(w.clock.counted(to_ordinals([first]), to_ordinals([last]))[0][0])
+        last = total = None  # one of its applications still under way today
+        if all(c.completed for c in members):
+            last = max(c.completed for c in members)
+            total = int(w.clock.counted(to_ordinals([first]), to_ordinals([last]))[0][0])
         rows.append(
             Bundle(
                 name=b["name"],

@@ -39,7 +39,7 @@ from .base import (
     REFUSE_REASONS,
     REFUSED,
     REJECT_REASONS,
-    SPRING_FESTIVAL,
+    SPRING_FESTIVALS,
     YEAR,
     Case,
     Days,
@@ -154,7 +154,8 @@ def _supply(case: Case, day: date, materials: list[Material], state: str | None)
 
 
 def _accept(w: World, case: Case, *, notice: float = 0.12, reject: float = 0.0, same_day: bool = False) -> bool:
-    """The window: perhaps one notice first (and the supply), perhaps 不予受理; else accepted. False if rejected."""
+    """The window: perhaps one notice first (and the supply), perhaps 不予受理; else accepted. False if rejected,
+    or if it is not accepted by today (nothing happens after ``w.today``)."""
     rng, days = w.rng, w.days
     day = case.received
     candidates = _missing_candidates(w, case)
@@ -164,6 +165,8 @@ def _accept(w: World, case: Case, *, notice: float = 0.12, reject: float = 0.0, 
         _notice(w, case, issued, missing, after_acceptance=False)
         case.event(issued, case.staff, "notice", S.CORRECTING, case.notices[-1].text)
         day = days.after(issued, rng.randint(1, 6))
+        if day > w.today:  # the materials are not in yet
+            return False
         if rng.random() < reject * 4:  # the materials never came right: not accepted
             return _reject(w, case, day)
         _supply(case, day, missing, S.RECEIVED)
@@ -171,12 +174,16 @@ def _accept(w: World, case: Case, *, notice: float = 0.12, reject: float = 0.0, 
         return _reject(w, case, day if rng.random() < 0.6 else days.after(day))
     if not same_day and rng.random() < 0.3:
         day = days.after(day)
+    if day > w.today:  # received, still to be checked
+        return False
     case.accepted = day
     case.event(day, case.staff, "accept", S.ACCEPTED)
     return True
 
 
 def _reject(w: World, case: Case, day: date) -> bool:
+    if day > w.today:  # still to be checked
+        return False
     case.rejected, case.reason, case.completed = True, w.rng.choice(REJECT_REASONS), day
     case.event(day, case.staff, "reject", S.REJECTED, case.reason)
     return False
@@ -201,7 +208,8 @@ def _process(
 ) -> None:
     """After acceptance: assigned, perhaps paused, done (on time after ``used`` counted days, or ``late`` working
     days after the due date), or left open (``open_``). ``special``: one pause of that kind and length (working
-    days) instead of ``pauses`` random ones."""
+    days) instead of ``pauses`` random ones. Nothing happens after ``w.today``: a case that would be done later is
+    still being processed today, or paused if its pause is not over."""
     rng, days = w.rng, w.days
     accepted = case.accepted
     if case.limit == 0:  # 即办件: done on the spot
@@ -219,6 +227,8 @@ def _process(
     spans: list[tuple[date, date]] = []
     for j in starts:
         start = days.counted_day(accepted, j + 1, spans)
+        if start > w.today:
+            break
         kind = (
             special[0] if special else rng.choices(list(PAUSE_KINDS), weights=[v[0] for v in PAUSE_KINDS.values()])[0]
         )
@@ -230,15 +240,21 @@ def _process(
             if not candidates:
                 kind = pause.kind = K.EXPERT_REVIEW
                 pause.reason = PAUSE_KINDS[kind][2]
+        if pause.resume > w.today:  # still paused today
+            pause.resume = None
         if kind == K.CORRECTION:
             missing = rng.sample(candidates, 1)
             _notice(w, case, start, missing, after_acceptance=True, note=reason)
             case.event(start, case.staff, "notice", S.CORRECTING, case.notices[-1].text)
-            _supply(case, pause.resume, missing, S.PROCESSING)
+            if pause.resume is not None:
+                _supply(case, pause.resume, missing, S.PROCESSING)
         else:
             case.event(start, case.staff, "pause", S.SPECIAL, f"{K(kind).label}: {reason}")
-            case.event(pause.resume, case.staff, "resume", S.PROCESSING)
+            if pause.resume is not None:
+                case.event(pause.resume, case.staff, "resume", S.PROCESSING)
         case.pauses.append(pause)
+        if pause.resume is None:
+            return
         spans.append((pause.start, pause.ended))
     if open_:
         return
@@ -246,6 +262,8 @@ def _process(
         done = days.after(days.counted_day(accepted, case.limit, spans), late)
     else:
         done = days.counted_day(accepted, used, spans)
+    if done > w.today:  # still being processed today
+        return
     # 容缺: a tolerable material promised at acceptance, supplied before the decision.
     tolerable = [m for m in w.materials[case.version.pk] if m.tolerable and case.materials[m.pk][0] == M.PROVIDED]
     window = [
@@ -293,25 +311,37 @@ def _rate(w: World, case: Case, *, chance: float = 0.7) -> None:
     case.review = (level, comment, rated, answer, answered)
 
 
-def _year_days(w: World) -> tuple[list[date], list[float]]:
-    days = w.days.between(date(YEAR, 1, 1), date(YEAR, 12, 31))
-    weights = [MONTH_WEIGHTS[d.month] * (0.5 if SPRING_FESTIVAL[0] <= d <= SPRING_FESTIVAL[1] else 1.0) for d in days]
+def _year_days(w: World, year: int = YEAR, last: date | None = None) -> tuple[list[date], list[float]]:
+    """The working days of ``year`` (up to ``last``) and how busy the window is on each (relative)."""
+    days = w.days.between(date(year, 1, 1), min(last or date(year, 12, 31), date(year, 12, 31)))
+    quiet = SPRING_FESTIVALS.get(year, (None, None))
+    weights = [MONTH_WEIGHTS[d.month] * (0.5 if quiet[0] and quiet[0] <= d <= quiet[1] else 1.0) for d in days]
     return days, weights
 
 
-def _plan_bundles(w: World, cases: list[Case]) -> list[dict]:
-    """The year's parallel approvals, filed by the service officers as agents; the fastest take 5 days."""
+def applications_until(w: World, last: date) -> int:
+    """How many applications the year of ``last`` has received by ``last``: as many a day as in ``YEAR``
+    (``APPLICATIONS`` in all), counting each day by how busy the window is."""
+    _days, whole = _year_days(w)
+    _days, so_far = _year_days(w, last.year, last)
+    return round(APPLICATIONS * sum(so_far) / sum(whole))
+
+
+def _plan_bundles(w: World, cases: list[Case], year: int = YEAR, last: date | None = None) -> list[dict]:
+    """The year's parallel approvals, filed by the service officers as agents; the fastest take 5 days. Up to
+    ``last``: only those of the months before its own."""
     rng, days = w.rng, w.days
+    plan = [b for b in BUNDLES if last is None or b[0] < last.month]
     bundles = []
     # Enterprises with a chain and an officer; ent1's enterprise first (officer1 files its project).
     first = w.personas["ent1"].enterprise_id if "ent1" in w.personas else None
     candidates = [e for e in w.enterprises if e in w.chains and e != first]
-    chosen = ([first] if first in w.chains else []) + rng.sample(candidates, min(len(candidates), len(BUNDLES)))
-    for (month, template, target), enterprise_id in zip(BUNDLES, chosen, strict=False):
+    chosen = ([first] if first in w.chains else []) + rng.sample(candidates, min(len(candidates), len(plan)))
+    for (month, template, target), enterprise_id in zip(plan, chosen, strict=False):
         items = [i for i in (w.by_name(n) for n in PROJECT_ITEMS[template]) if i is not None]
         if len(items) < 2:
             continue
-        started = rng.choice(days.between(date(YEAR, month, 3), date(YEAR, month, 25)))
+        started = rng.choice(days.between(date(year, month, 3), date(year, month, 25)))
         name = rng.choice(PROJECTS.get(w.chains[enterprise_id], PROJECTS["equipment"]))
         index = len(bundles)
         bundles.append({"name": name, "enterprise_id": enterprise_id, "started": started, "officer": None})
@@ -340,21 +370,31 @@ def _plan_bundles(w: World, cases: list[Case]) -> list[dict]:
     return bundles
 
 
-def plan_year(w: World, count: int = APPLICATIONS) -> tuple[list[Case], list[dict]]:
-    """The applications received in ``YEAR``: ``count`` of them, bundles included."""
+def plan_year(
+    w: World,
+    count: int = APPLICATIONS,
+    *,
+    year: int = YEAR,
+    last: date | None = None,
+    open_overdue: int = OPEN_OVERDUE,
+) -> tuple[list[Case], list[dict]]:
+    """The applications received in ``year`` (up to ``last``): ``count`` of them, bundles included, as each
+    stands on ``w.today``. ``open_overdue`` of the later ones are left open. A later year has no application
+    of the item suspended at the end of ``YEAR``."""
     rng = w.rng
     cases: list[Case] = []
-    bundles = _plan_bundles(w, cases)
+    bundles = _plan_bundles(w, cases, year, last)
     by_department: dict[str, list[Item]] = {}
-    for item in w.items:
+    for item in w.items if year == YEAR else [i for i in w.items if i.status == Item.Status.ACTIVE]:
         by_department.setdefault(w.departments[item.department_id].code, []).append(item)
     codes = [c for c in DEPARTMENT_WEIGHTS if c in by_department]
     item_weights = {
         i.pk: rng.uniform(0.4, 2.5) * (1.3 if i.current.item_type == ItemType.IMMEDIATE else 1.0) for i in w.items
     }
-    year_days, day_weights = _year_days(w)
+    year_days, day_weights = _year_days(w, year, last)
     received = sorted(rng.choices(year_days, weights=day_weights, k=max(0, count - len(cases))))
-    overdue_days = set(rng.sample(range(int(len(received) * 0.7), len(received)), min(OPEN_OVERDUE, len(received))))
+    late_ones = range(int(len(received) * 0.7), len(received))
+    overdue_days = set(rng.sample(late_ones, min(open_overdue, len(late_ones))))
     owed = 0  # open ones still to place (an immediate item is never left open)
     for n, day in enumerate(received):
         code = rng.choices(codes, weights=[DEPARTMENT_WEIGHTS[c] for c in codes])[0]
@@ -365,8 +405,8 @@ def plan_year(w: World, count: int = APPLICATIONS) -> tuple[list[Case], list[dic
         owed += n in overdue_days
         if owed and case.limit > 0:  # still open today: long overdue
             owed -= 1
-            _accept(w, case, notice=0.2)
-            _process(w, case, pauses=int(rng.random() < 0.3), open_=True)
+            if _accept(w, case, notice=0.2):
+                _process(w, case, pauses=int(rng.random() < 0.3), open_=True)
             continue
         if not _accept(w, case, reject=0.012, same_day=case.limit == 0):
             continue
@@ -390,6 +430,8 @@ def compute_clock(cases: list[Case]) -> None:
     pause_app, pause_start, pause_end = [], [], []
     for i, case in enumerate(accepted):
         for p in case.pauses:
+            if p.resume is None:  # an open pause: the clock stands still, its due date moves when it ends
+                continue
             pause_app.append(i)
             pause_start.append(p.start.toordinal())
             pause_end.append(p.ended.toordinal())

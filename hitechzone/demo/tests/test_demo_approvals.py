@@ -6,7 +6,7 @@ end); every test reads it inside its own savepoint. "Today" is the real date, as
 
 import random
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -29,7 +29,7 @@ from hitechzone.approvals.models import (
     Review,
     Step,
 )
-from hitechzone.common.calendar import add_working_days
+from hitechzone.common.calendar import add_working_days, is_working_day, working_days_between
 from hitechzone.common.deadlines import counted_working_days, due_date, merge_pauses, yellow_from
 from hitechzone.demo import approvals as demo_approvals
 from hitechzone.demo import generator, reference
@@ -415,3 +415,127 @@ def test_a_second_run_adds_nothing(zone):
     assert report.total == 0, report.created
     after = (Item.objects.count(), ItemVersion.objects.count(), Application.objects.count(), Bundle.objects.count())
     assert after == before
+
+
+# --- The year under way ------------------------------------------------------------------------------------------
+
+
+def of_year_under_way(queryset=None):
+    return (queryset or Application.objects.all()).filter(received_on__year=timezone.localdate().year)
+
+
+def window_start() -> date:
+    """The first of the last weeks before today, which the services play (the bulk plan stops the day before)."""
+    today = timezone.localdate()
+    last = today if is_working_day(today) else add_working_days(today, -1).value
+    return add_working_days(last, -demo_approvals.RECENT_WORKING_DAYS).value
+
+
+def test_the_reference_years_figures_are_as_the_seed_made_them(zone):
+    """The year under way draws from a stream of its own: 2025's figures for seed 42 stay exactly as they were."""
+    stats = queries.year_stats(user=admin(), year=YEAR)
+    figures = {k: stats[k] for k in ("applications", "completed", "approved", "refused", "rejected", "on_time")}
+    assert figures == {
+        "applications": 3000,
+        "completed": 2938,
+        "approved": 2889,
+        "refused": 49,
+        "rejected": 47,
+        "on_time": 2837,
+    }
+    assert (stats["on_time_rate"], stats["average_working_days"], stats["paused"]) == (0.9656, 4.1, 285)
+    assert (stats["bundles"]["count"], stats["bundles"]["average_working_days"]) == (10, 7.5)
+    assert Review.objects.filter(application__received_on__year=YEAR).count() == 2065
+
+
+def test_the_year_under_way_has_as_many_applications_a_day_as_the_reference_year(zone):
+    today = timezone.localdate()
+    assert today.year > YEAR
+    start = window_start()
+    assert start.year == today.year
+
+    def per_working_day(year: int, last: date) -> float:
+        count = Application.objects.filter(received_on__range=(date(year, 1, 1), last)).count()
+        return count / working_days_between(date(year, 1, 1), last).value
+
+    # January to the end of the last whole month before the window: the same months of both years.
+    month_end = date(start.year, start.month, 1) - timedelta(days=1)
+    under_way = per_working_day(today.year, month_end)
+    reference = per_working_day(YEAR, month_end.replace(year=YEAR))
+    assert 0.9 * reference <= under_way <= 1.1 * reference, (under_way, reference)
+    year = of_year_under_way()
+    assert year.filter(received_on__lt=start).count() >= 0.75 * demo_approvals.APPLICATIONS * (start.month - 1) / 12
+    assert year.values("department").distinct().count() == 24
+    per_month = Counter(d.month for d in year.values_list("received_on", flat=True))
+    assert set(range(1, start.month)) <= set(per_month)
+    suspended = Item.objects.get(status=Item.Status.SUSPENDED)
+    assert not year.filter(item=suspended).exists()
+
+
+def test_nothing_happens_after_today(zone):
+    today = timezone.localdate()
+    applications = Application.objects.all()
+    for field in ("received_on", "accepted_on", "completed_on"):
+        assert not applications.filter(**{f"{field}__gt": today}).exists(), field
+    assert not Step.objects.filter(on__gt=today).exists()
+    assert not Notice.objects.filter(issued_on__gt=today).exists()
+    assert not Pause.objects.filter(started_on__gt=today).exists()
+    assert not Pause.objects.filter(ended_on__gte=today).exists()  # a pause not over today is still open
+    assert not Review.objects.filter(rated_on__gt=today).exists()
+    assert not Rectification.objects.filter(answered_on__gt=today).exists()
+    assert not ApplicationMaterial.objects.filter(supplied_on__gt=today).exists()
+    assert not Bundle.objects.filter(completed_on__gt=today).exists()
+
+
+def test_the_year_under_way_is_at_work_today(zone):
+    today, start = timezone.localdate(), window_start()
+    year = of_year_under_way()
+    planned = year.filter(received_on__lt=start)  # planned in bulk, not played by the services
+    completed = planned.filter(state=S.COMPLETED)
+    assert completed.count() >= 0.9 * planned.count()
+    assert 0.85 <= completed.filter(on_time=True).count() / completed.count() <= 0.99
+    assert planned.filter(state=S.REJECTED).exists()
+    assert completed.filter(outcome=Application.Outcome.REFUSED).exists()
+    # Still open today: a few of them, and some of those overdue (the leaders were told).
+    open_ = planned.exclude(state__in=Application.DONE_STATES)
+    assert 3 <= open_.count() <= 40
+    red = queries.overdue(planned, today)
+    assert red.count() >= 3
+    assert not red.filter(red_notified=False).exists()
+    # The whole year's lights read like a working zone: every light on.
+    lights = queries.light_counts(year, today)
+    assert all(lights[light] for light in ("green", "yellow", "red", "paused")), lights
+    # Rated as the reference year is, none after today; poor ratings rectified.
+    reviews = Review.objects.filter(application__in=planned)
+    assert 0.5 * completed.count() <= reviews.count() <= 0.9 * completed.count()
+    poor = reviews.filter(level__in=services.RECTIFY_LEVELS)
+    assert poor.exists()
+    assert not poor.filter(rectification__isnull=True).exists()
+    # Parallel approvals in the year under way too: the ones planned in bulk done, the fastest in 5 days.
+    bundles = Bundle.objects.filter(started_on__year=today.year, started_on__lt=start)
+    assert bundles.count() >= 5
+    assert not bundles.filter(completed_on__isnull=True).exists()
+    assert min(bundles.values_list("total_working_days", flat=True)) == 5
+    stats = queries.year_stats(user=admin(), year=today.year)
+    assert stats["applications"] == year.count()
+    assert stats["bundles"]["count"] == Bundle.objects.filter(started_on__year=today.year).count()
+
+
+def test_a_case_not_done_by_today_stands_as_it_is_today(zone):
+    """Planned to end after today, a case is still open: received, being corrected, processed or paused."""
+    today = timezone.localdate()
+    world = demo_approvals._world(random.Random(3), today)
+    last = add_working_days(today, -4).value
+    cases, bundles = demo_approvals.plan_year(world, 400, year=today.year, last=last, open_overdue=0)
+    assert not bundles or all(b["started"] <= last for b in bundles)
+    assert all(c.received <= last for c in cases)
+    done = [c for c in cases if c.completed is not None]
+    open_ = [c for c in cases if c.completed is None]
+    assert open_
+    assert not [c for c in done if c.completed > today]
+    assert not [c for c in cases if any(e[0] > today for e in c.events)]
+    paused = [p for c in open_ for p in c.pauses if p.resume is None]
+    assert all(p.start <= today for p in paused)
+    assert not [c for c in done if any(p.resume is None for p in c.pauses)]
+    demo_approvals.compute_clock(cases)
+    assert all(c.on_time is None and c.used is None for c in open_)

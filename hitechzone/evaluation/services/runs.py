@@ -472,13 +472,14 @@ def _notify_published(run: EvaluationRun) -> None:
             )
             % {"year": run.year, "klass": results[enterprise_id][1]},
         )
-        for user_id, enterprise_id in users.values_list("pk", "enterprise_id")
+        for user_id, enterprise_id in users.values_list("pk", "enterprise_id").order_by("pk")
     ]
     served = (
         Assignment.objects.active()
         .filter(enterprise_id__in=in_run)
         .values_list("officer_id")
         .annotate(n=models.Count("enterprise_id", distinct=True))
+        .order_by("officer_id")
     )
     notes += [
         Notification(
