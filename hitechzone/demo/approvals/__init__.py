@@ -8,8 +8,9 @@ expert review, testing …), some late, a few refused or not accepted (不予受
 (并联审批) whose fastest projects took 5 working days, agent filings (代办) by the service officers, one-time
 notices before acceptance, ratings (好差评) with their rectification tasks. A few 2025 applications are still
 open and long overdue. The year under way is planned by the same code, as many applications a day, from a stream
-of its own (2025 stays as the seed made it), from 1 January to the last weeks; nothing in it happens after today,
-so what would end later is still open (a few of them overdue).
+of its own (2025 stays as the seed made it), from 1 January to today, thinner in the last weeks by as many as the
+services play there; nothing in it happens after today, so what would end later is still open (received, being
+corrected, processed or paused; a few of them overdue).
 
 The year is planned in Python and written in bulk; its clock figures (due date, yellow date, paused and used
 working days, on time, bundle totals) are computed with :class:`~hitechzone.common.deadlines.BulkClock`, the

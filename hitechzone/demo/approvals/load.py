@@ -17,9 +17,9 @@ from hitechzone.demo.trail import unrecorded
 
 from .base import APPLICATIONS, OPEN_OVERDUE_UNDER_WAY, RECENT_WORKING_DAYS, YEAR
 from .catalogue import load_catalogue
-from .recent import load_recent
+from .recent import PLAYED, load_recent
 from .writing import write
-from .year import _world, applications_until, plan_year
+from .year import _world, applications_until, plan_year, room_for
 
 # --- Entry point ---------------------------------------------------------------------------------------------
 
@@ -49,12 +49,16 @@ def load_approvals(
         return
     cases, bundles = plan_year(w, applications)
     write(w, cases, bundles, report)
-    # The year under way, up to the day before the last weeks (the certificates' serials go on from one counter).
-    last = w.days.before(w.days.before(w.days.on_or_before(today), RECENT_WORKING_DAYS))
+    # The year under way, up to today (the certificates' serials go on from one counter), leaving room in the last
+    # weeks for the applications the services play there.
+    last = w.days.on_or_before(today)
     if today.year > YEAR and last.year == today.year:
         under_way = replace(w, rng=current or random.Random(f"apps-{today.year}"))
         count = applications_until(w, last) * applications // APPLICATIONS
-        cases, bundles = plan_year(under_way, count, year=today.year, last=last, open_overdue=OPEN_OVERDUE_UNDER_WAY)
+        count, thin = room_for(w, last, count, w.days.before(last, RECENT_WORKING_DAYS), PLAYED)
+        cases, bundles = plan_year(
+            under_way, count, year=today.year, last=last, open_overdue=OPEN_OVERDUE_UNDER_WAY, thin=thin
+        )
         write(under_way, cases, bundles, report)
     load_recent(w, report)
     services.report_overdue(today=today)

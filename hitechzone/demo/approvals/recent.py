@@ -30,6 +30,16 @@ from .year import _used_days
 
 # --- The last weeks, through the services ------------------------------------------------------------------------
 
+AT_THE_WINDOW = (("fgw", 3), ("jxj", 2), ("zrzyj", 2), ("zjj", 2), ("sthjj", 1), ("scjgj", 2))  # received, per window
+NOTICED = 4  # one-time notices out before acceptance
+RUNNING = (("green", 10), ("yellow", 4), ("red", 4))  # being processed, by their light today
+PAUSED = (K.EXPERT_REVIEW, K.TESTING, K.SITE_SURVEY, K.CORRECTION, K.CORRECTION)  # the clock stopped now
+DONE = 12  # done in the last weeks
+#: The applications the services play in the last weeks (at most: the bundle's suspended items are left out), which
+#: the bulk plan of the year under way leaves room for.
+PLAYED = sum(n for _c, n in AT_THE_WINDOW) + NOTICED + sum(n for _l, n in RUNNING) + len(PAUSED) + DONE + 1
+PLAYED += len(PROJECT_ITEMS[0])
+
 
 def _light(w: World, accepted: date, limit: int, threshold: int) -> str:
     """The light today of an application accepted on ``accepted`` (no pause)."""
@@ -100,7 +110,7 @@ class Recent:
     def at_the_window(self) -> None:
         """Received, some materials still to hand in: the window's check to do (dept1 is 发改委's window)."""
         w, ent1 = self.w, self.persona_enterprise("ent1")
-        for code, n in (("fgw", 3), ("jxj", 2), ("zrzyj", 2), ("zjj", 2), ("sthjj", 1), ("scjgj", 2)):
+        for code, n in AT_THE_WINDOW:
             pool = [i for i in self.by_code[code] if sum(m.required for m in w.materials[i.current_id][1:]) >= 1]
             for k in range(n):
                 day = self.last if k == 0 else w.days.before(self.last, w.rng.randint(0, 3))
@@ -116,7 +126,7 @@ class Recent:
         """One-time notices out before acceptance, waiting for the applicant (ent1 has one to supply)."""
         w, ent1 = self.w, self.persona_enterprise("ent1")
         pool = [i for i in self.timed if sum(m.required for m in w.materials[i.current_id][1:]) >= 1]
-        for k in range(4):
+        for k in range(NOTICED):
             day = w.days.before(self.last, w.rng.randint(1, 6))
             application = self.file(w.rng.choice(pool), day, enterprise_id=ent1 if k == 0 else None, leave_out=1)
             services.application_check(application=application, by=self.staff(application), on=day)
@@ -124,7 +134,7 @@ class Recent:
     def running(self) -> None:
         """Being processed, with a light today: green, yellow and red."""
         w, ent2 = self.w, self.persona_enterprise("ent2")
-        for light, n in (("green", 10), ("yellow", 4), ("red", 4)):
+        for light, n in RUNNING:
             made = 0
             for item in w.rng.sample(self.timed, len(self.timed)):
                 limit, threshold = item.current.promised_limit, item.current.yellow_threshold
@@ -145,7 +155,7 @@ class Recent:
         """The clock stopped now: special procedures, and 补正 after acceptance."""
         w = self.w
         pool = [i for i in self.timed if i.current.promised_limit >= 5]
-        for kind in (K.EXPERT_REVIEW, K.TESTING, K.SITE_SURVEY, K.CORRECTION, K.CORRECTION):
+        for kind in PAUSED:
             item = w.rng.choice(pool)
             accepted = w.days.before(self.last, w.rng.randint(3, 8))
             application = self.accept(self.file(item, accepted), accepted)
@@ -162,7 +172,7 @@ class Recent:
     def done(self) -> None:
         """Done in the last weeks: ent1 and ent2 each have one to rate; some rated (one 不满意, not answered)."""
         w, ent1, ent2 = self.w, self.persona_enterprise("ent1"), self.persona_enterprise("ent2")
-        for k in range(12):
+        for k in range(DONE):
             item = w.rng.choice(self.timed)
             accepted = w.days.before(self.last, w.rng.randint(6, 18))
             enterprise_id = {0: ent1, 1: ent1, 2: ent2}.get(k)

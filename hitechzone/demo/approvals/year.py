@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 from datetime import date, timedelta
 
 import numpy as np
@@ -51,6 +52,8 @@ from .base import (
     World,
     _notice_text,
 )
+
+OVERDUE_BY = 45  # working days: an application of the year under way left open was received at least this long ago
 
 # --- The year -----------------------------------------------------------------------------------------------
 
@@ -311,11 +314,16 @@ def _rate(w: World, case: Case, *, chance: float = 0.7) -> None:
     case.review = (level, comment, rated, answer, answered)
 
 
-def _year_days(w: World, year: int = YEAR, last: date | None = None) -> tuple[list[date], list[float]]:
-    """The working days of ``year`` (up to ``last``) and how busy the window is on each (relative)."""
+def _year_days(
+    w: World, year: int = YEAR, last: date | None = None, thin: tuple[date, float] | None = None
+) -> tuple[list[date], list[float]]:
+    """The working days of ``year`` (up to ``last``) and how busy the window is on each (relative). ``thin``: from
+    that day on, the bulk plan draws only that share of them (the services play the rest)."""
     days = w.days.between(date(year, 1, 1), min(last or date(year, 12, 31), date(year, 12, 31)))
     quiet = SPRING_FESTIVALS.get(year, (None, None))
     weights = [MONTH_WEIGHTS[d.month] * (0.5 if quiet[0] and quiet[0] <= d <= quiet[1] else 1.0) for d in days]
+    if thin is not None:
+        weights = [weight * (thin[1] if d >= thin[0] else 1.0) for d, weight in zip(days, weights, strict=True)]
     return days, weights
 
 
@@ -325,6 +333,16 @@ def applications_until(w: World, last: date) -> int:
     _days, whole = _year_days(w)
     _days, so_far = _year_days(w, last.year, last)
     return round(APPLICATIONS * sum(so_far) / sum(whole))
+
+
+def room_for(w: World, last: date, count: int, start: date, played: int) -> tuple[int, tuple[date, float]]:
+    """The bulk plan of ``count`` applications up to ``last`` when the services play ``played`` more from ``start``
+    on: ``count - played`` of them, drawn that much more thinly from ``start`` on, so the weeks the services play
+    read at the same density as the rest of the year."""
+    days, weights = _year_days(w, last.year, last)
+    in_window = count * sum(wt for d, wt in zip(days, weights, strict=True) if d >= start) / sum(weights)
+    share = max(0.0, 1.0 - played / in_window) if in_window else 1.0
+    return max(0, count - played), (start, share)
 
 
 def _plan_bundles(w: World, cases: list[Case], year: int = YEAR, last: date | None = None) -> list[dict]:
@@ -377,10 +395,11 @@ def plan_year(
     year: int = YEAR,
     last: date | None = None,
     open_overdue: int = OPEN_OVERDUE,
+    thin: tuple[date, float] | None = None,
 ) -> tuple[list[Case], list[dict]]:
     """The applications received in ``year`` (up to ``last``): ``count`` of them, bundles included, as each
     stands on ``w.today``. ``open_overdue`` of the later ones are left open. A later year has no application
-    of the item suspended at the end of ``YEAR``."""
+    of the item suspended at the end of ``YEAR``. ``thin``: fewer of them from that day on (:func:`_year_days`)."""
     rng = w.rng
     cases: list[Case] = []
     bundles = _plan_bundles(w, cases, year, last)
@@ -391,9 +410,12 @@ def plan_year(
     item_weights = {
         i.pk: rng.uniform(0.4, 2.5) * (1.3 if i.current.item_type == ItemType.IMMEDIATE else 1.0) for i in w.items
     }
-    year_days, day_weights = _year_days(w, year, last)
+    year_days, day_weights = _year_days(w, year, last, thin)
     received = sorted(rng.choices(year_days, weights=day_weights, k=max(0, count - len(cases))))
-    late_ones = range(int(len(received) * 0.7), len(received))
+    # The open ones among the later applications, but (a year under way) received long enough before ``last`` to be
+    # overdue by then; ``YEAR``'s draw as it always was.
+    stop = len(received) if last is None else bisect_left(received, w.days.before(last, OVERDUE_BY))
+    late_ones = range(min(int(len(received) * 0.7), stop), stop)
     overdue_days = set(rng.sample(late_ones, min(open_overdue, len(late_ones))))
     owed = 0  # open ones still to place (an immediate item is never left open)
     for n, day in enumerate(received):
