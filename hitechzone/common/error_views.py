@@ -15,6 +15,7 @@ import logging
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -48,5 +49,12 @@ def server_error(request):
         return _page(request, 500, title, message)
     except Exception:  # the frame itself failed (database, context processors): the page that needs nothing
         log.exception("the framed 500 page failed; answering the minimal one")
-        content = loader.get_template("common/error_minimal.html").render({"title": title, "message": message})
+        try:
+            content = loader.get_template("common/error_minimal.html").render({"title": title, "message": message})
+        except Exception:  # even the static files' manifest is missing: the words alone, in the site's language
+            log.exception("the minimal 500 page failed; answering its words alone")
+            content = (
+                f"<!doctype html><meta charset=utf-8><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+                f'<p>{escape(message)}</p><p><a href="/">{escape(_("Back to the home page"))}</a></p>'
+            )
         return HttpResponseServerError(content)

@@ -157,5 +157,15 @@ def chart_number(value) -> float | None:
     return result if math.isfinite(result) else None
 
 
+# The marks that join translated pieces of one sentence: full-width in a Chinese sentence, as written in English.
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", ".": "。", "(": "（", ")": "）", "?": "？", "!": "！"}
+
+
+def punctuation(mark: str) -> str:
+    """A sentence mark in the reader's language: ", " → "，" on the Chinese UI (and " (" → "（" …: a full-width
+    mark carries its own space)."""
+    return "".join(FULL_WIDTH.get(c, c) for c in mark if c != " ") if _chinese() else mark
+
+
 def yes_no(value) -> str:
     return gettext("Yes") if value else gettext("No")

@@ -5,6 +5,7 @@
 {{ x|unit:"t_per_year" }}                             1,200.5 吨/年 (the unit's places)
 {% unit_word "t_per_year" %}                          吨/年
 {{ text|unit_text }}                                  a unit written as text: "万元/tce" → 万元/吨标准煤
+{% punct "," %}                                        the mark joining two translated pieces: "，" in Chinese
 """
 
 from django import template
@@ -44,3 +45,8 @@ def unit_word(code: str) -> str:
 @register.filter
 def unit_text(text) -> str:
     return formatting.unit_text(text)
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    return formatting.punctuation(mark)

@@ -102,6 +102,34 @@ def test_the_500_page_still_renders_when_the_frame_fails(zone, settings):
     assert 'id="mainnav"' not in html  # the minimal page: no menu, nothing that needs the request
 
 
+def test_the_500_page_still_answers_its_words_when_the_static_files_are_not_collected(zone, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path  # no manifest: every {% static %} raises
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "context_processors": [
+                    *settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
+                    f"{__name__}.broken_context_processor",
+                ],
+            },
+        }
+    ]
+    request = RequestFactory().get("/")
+    request.user = zone.users.leader
+    response = error_views.server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "系统出错了" in html
+    assert 'href="/"' in html
+    assert "返回首页" in html
+
+
 @pytest.mark.parametrize("persona", ["admin", "leader", "dept_a", "officer_a", "expert_a", "ent_a"])
 def test_every_main_menu_entry_opens_for_the_roles_it_is_shown_to(client, zone, persona):
     user = getattr(zone.users, persona)

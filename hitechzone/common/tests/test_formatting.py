@@ -9,6 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hitechzone.common import formatting
 from hitechzone.common.formatting import chart_number, money, number, quantity, unit_text, unit_word
 
 
@@ -114,3 +115,10 @@ def test_chart_numbers_are_floats_or_gaps():
     assert chart_number(Decimal("1.5")) == 1.5
     assert chart_number(None) is None
     assert chart_number("x") is None
+
+
+def test_the_marks_joining_translated_pieces_are_full_width_in_chinese_and_as_written_in_english():
+    with translation.override("zh-hans"):
+        assert [formatting.punctuation(m) for m in (", ", "; ", " (", ")", ".")] == ["，", "；", "（", "）", "。"]
+    with translation.override("en"):
+        assert [formatting.punctuation(m) for m in (", ", "; ", " (", ")", ".")] == [", ", "; ", " (", ")", "."]
