@@ -5,20 +5,11 @@ import re
 
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MATERIALS = ["特种设备使用登记表", "营业执照", "安装监督检验证书", "使用单位安全管理承诺书"]
-
-
-def log_in(page, live_server, username):
-    from hitechzone.enterprises.tests import factories as f
-
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def check_box(page, name: str):

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -37,11 +39,7 @@ def test_an_enterprise_history_entry_shows_names_and_local_time(live_server, pag
         enterprise_id=enterprise.pk,
     )
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "admin1")
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "admin1")
 
     page.goto(f"{live_server.url}/enterprises/{enterprise.pk}/")
     history = page.locator("[data-testid=enterprise-history]")

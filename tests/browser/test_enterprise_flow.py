@@ -1,5 +1,7 @@
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -15,11 +17,7 @@ def test_an_officer_logs_in_on_a_phone_searches_an_enterprise_and_opens_it(live_
     officer = f.UserFactory(username="officer1", role=Role.OFFICER)
     f.AssignmentFactory(officer=officer, enterprise=mine)
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "officer1")
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "officer1")
 
     page.goto(f"{live_server.url}/enterprises/")
     page.fill("input[name=q]", "瑞丰")

@@ -3,6 +3,8 @@ way home, answered 403; an unknown address gets the same frame with 404 (issue 1
 
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # (username, role, a page the role may not open): the cases the issue names.
@@ -12,17 +14,6 @@ REFUSED = [
     ("dept1", "dept", "/imports/"),
     ("dept1", "dept", "/audit/"),
 ]
-
-
-def log_in(page, live_server, username):
-    from hitechzone.enterprises.tests import factories as f
-
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.mark.parametrize(("username", "role", "url"), REFUSED)

@@ -3,20 +3,11 @@ run; a leader publishes it; the enterprise logs in and sees its class, with the 
 
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = 2024
-
-
-def log_in(page, live_server, username):
-    from hitechzone.enterprises.tests import factories as f
-
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def fits_a_phone(page) -> bool:

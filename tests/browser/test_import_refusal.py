@@ -3,6 +3,8 @@ at 0 %), and so does the list of imports (issue 13, defect 1)."""
 
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOT_XLSX = "这不是 Excel 工作簿（.xlsx）。"
@@ -14,11 +16,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_its_reason_on_the_page_an
     from hitechzone.enterprises.tests import factories as f
 
     f.UserFactory(username="admin1", role=Role.ADMIN, is_staff=True)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "admin1")
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "admin1")
 
     page.goto(f"{live_server.url}/imports/")
     page.select_option("#id_kind", "indicators")

@@ -4,19 +4,11 @@ line at 1366 px, and the login page has a language switch."""
 
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESK = {"width": 1366, "height": 768}
-
-
-def log_in(page, live_server, username):
-    from hitechzone.enterprises.tests import factories as f
-
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def box(locator):

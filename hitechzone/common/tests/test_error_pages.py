@@ -79,7 +79,8 @@ def broken_context_processor(request):
     raise RuntimeError("the database is gone")
 
 
-def test_the_500_page_still_renders_when_the_frame_fails(zone, settings):
+def server_error_with_a_broken_frame(settings, user):
+    """The 500 page when every framed render fails (a context processor raises, as a lost database would)."""
     settings.TEMPLATES = [
         {
             **settings.TEMPLATES[0],
@@ -93,9 +94,13 @@ def test_the_500_page_still_renders_when_the_frame_fails(zone, settings):
         }
     ]
     request = RequestFactory().get("/")
-    request.user = zone.users.leader
+    request.user = user
     response = error_views.server_error(request)
-    html = response.content.decode()
+    return response, response.content.decode()
+
+
+def test_the_500_page_still_renders_when_the_frame_fails(zone, settings):
+    response, html = server_error_with_a_broken_frame(settings, zone.users.leader)
     assert response.status_code == 500
     assert "系统出错了" in html
     assert 'data-testid="error-home"' in html
@@ -108,22 +113,7 @@ def test_the_500_page_still_answers_its_words_when_the_static_files_are_not_coll
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
     }
-    settings.TEMPLATES = [
-        {
-            **settings.TEMPLATES[0],
-            "OPTIONS": {
-                **settings.TEMPLATES[0]["OPTIONS"],
-                "context_processors": [
-                    *settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
-                    f"{__name__}.broken_context_processor",
-                ],
-            },
-        }
-    ]
-    request = RequestFactory().get("/")
-    request.user = zone.users.leader
-    response = error_views.server_error(request)
-    html = response.content.decode()
+    response, html = server_error_with_a_broken_frame(settings, zone.users.leader)
     assert response.status_code == 500
     assert "系统出错了" in html
     assert 'href="/"' in html
