@@ -58,6 +58,10 @@ class Check:
         return RULES[self.rule]
 
     @property
+    def sign(self) -> str:
+        return {">=": "≥", "<=": "≤"}.get(self.comparison, "")
+
+    @property
     def value_label(self):
         """The catalogue's level in words (the industry guidance check)."""
         return LEVELS.get(self.value, self.value) if isinstance(self.value, str) else self.value
