@@ -304,7 +304,7 @@ MATRIX: dict[str, Entry] = {
     'api/v1/rectifications/': E(),
     'api/v1/rectifications/<pk>/': E(get=''),
     'api/v1/rectifications/<pk>/answer/': E(get=NO_GET),
-    # --- The API: investment projects (M3): officers see every project, edit their own; an enterprise its investor's ---
+    # --- The API: investment projects (M3): officers see every project and edit their own; enterprises their own ---
     'api/v1/investors/': E(write='admin officer'),
     'api/v1/investors/<pk>/': E(get='admin leader officer ent_a'),
     'api/v1/projects/': E(write='admin officer'),

@@ -125,6 +125,7 @@ def _projects(zone):
     zone.invproject_a = services.project_create(
         by=users.officer_a, name="甲方新材料项目", investor=zone.investor_a, industry_code="C2614",
         land_mu=Decimal(40), fixed_asset_investment_wan_yuan=Decimal(16000), functional_area=zone.area,
+        annual_value_added_wan_yuan=Decimal(20000), annual_energy_tce=Decimal(5000), annual_tax_wan_yuan=Decimal(1500),
     )  # fmt: skip
 
 

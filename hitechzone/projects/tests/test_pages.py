@@ -43,16 +43,19 @@ def test_the_project_page_shows_each_check_green_or_red_with_value_threshold_and
     assert "20.00 ≥ 30.00 万元/亩" in html
     assert 'data-testid="demo-default"' in html
     assert "演示默认值" in html
-    assert "list-group-item-danger" in html and "list-group-item-success" in html
+    assert "list-group-item-danger" in html
+    assert "list-group-item-success" in html
 
 
 def test_the_list_filters_by_stage(zone, project):
     Project.objects.create(name="洽谈中的项目", investor=project.investor, stage=Project.Stage.NEGOTIATION)
     client = client_for(zone.users.officer_b)
     html = client.get("/projects/?stage=negotiation").content.decode()
-    assert "洽谈中的项目" in html and project.name not in html
+    assert "洽谈中的项目" in html
+    assert project.name not in html
     html = client.get("/projects/").content.decode()
-    assert "洽谈中的项目" in html and project.name in html
+    assert "洽谈中的项目" in html
+    assert project.name in html
 
 
 def test_department_staff_are_refused_and_experts_see_no_project(zone, project):
@@ -72,7 +75,7 @@ def test_an_officer_records_a_project_with_a_new_investor_through_the_form(zone)
             "industry_code": "2614",
             "land_mu": "50",
             "fixed_asset_investment_wan_yuan": "20000",
-        },  # fmt: skip
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get(name="有机硅单体项目")
