@@ -310,7 +310,7 @@ MATRIX: dict[str, Entry] = {
     'api/v1/projects/': E(write='admin officer'),
     'api/v1/projects/<pk>/': E(get='admin leader officer ent_a', write='admin officer_a'),
     'api/v1/projects/<pk>/admission-checks/': E(get='admin leader officer ent_a'),
-    'api/v1/projects/admission-check/': E(get=NO_GET, write='admin leader officer expert ent'),
+    'api/v1/projects/admission-check/': E(get=NO_GET, write='admin leader officer ent'),
     # --- The API: evaluation, energy, prices, land exit (M4) ---
     'api/v1/energy-rankings/': E(write='admin'),
     'api/v1/energy-rankings/<pk>/': E(get=''),

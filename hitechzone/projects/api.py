@@ -26,7 +26,7 @@ from hitechzone.zone.models import FunctionalArea
 
 from . import admission, services
 from .models import Investor, Project
-from .roles import PAGE_ROLES, WRITERS
+from .roles import CHECK_ROLES, WRITERS
 
 NUMBER = {"coerce_to_string": False}
 AMOUNT = {"max_digits": 20, "decimal_places": 6, "min_value": 0, "required": False, "allow_null": True, **NUMBER}
@@ -303,7 +303,7 @@ class ProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
         detail=False,
         methods=["post"],
         url_path="admission-check",
-        write_roles=PAGE_ROLES,
+        write_roles=CHECK_ROLES,
         pagination_class=None,
         filterset_class=None,
     )

@@ -9,3 +9,6 @@ PAGE_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.EXPERT, Role
 MENU_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.EXPERT})
 #: Who records investors and projects (an officer edits only the projects he brought: ``Project.objects.editable``).
 WRITERS = frozenset({Role.ADMIN, Role.OFFICER})
+#: Who may run the admission check on figures of their own (it stores nothing): the zone's investment side and an
+#: enterprise preparing its project. Experts will review through their panels (issue 14, items 6-7), not here.
+CHECK_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE})

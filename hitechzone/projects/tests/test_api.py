@@ -89,8 +89,13 @@ def test_a_negative_land_is_a_400(zone, api_as):
     assert set(response.json()) == {"land_mu"}
 
 
-def test_department_staff_may_not_run_the_check(zone, api_as):
-    assert api_as(zone.users.dept_a).post(CHECK, PASSING, format="json").status_code == 403
+@pytest.mark.parametrize("persona", ["dept_a", "expert_a"])
+def test_department_staff_and_experts_may_not_run_the_check(zone, api_as, persona):
+    assert api_as(getattr(zone.users, persona)).post(CHECK, PASSING, format="json").status_code == 403
+
+
+def test_an_enterprise_may_run_the_check(zone, api_as):
+    assert api_as(zone.users.ent_b).post(CHECK, {"land_mu": 10}, format="json").status_code == 200
 
 
 def _investor(zone, **fields):
