@@ -181,3 +181,35 @@ def test_a_project_names_only_an_investor_its_author_may_see(zone, api_as):
     assert response.status_code == 403  # enterprises do not write here at all
     # An administrator's project on a stored investor goes through.
     assert api_as(zone.users.admin).post("/api/v1/projects/", body, format="json").status_code == 201
+
+
+def _queries(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def test_the_list_endpoint_and_page_read_in_a_number_of_queries_that_does_not_grow(zone, api_as):
+    from django.test import Client
+
+    investor = _investor(zone, enterprise=zone.ent_a)
+    api = api_as(zone.users.leader)
+    page = Client()
+    page.force_login(zone.users.leader)
+
+    def counts():
+        return (
+            _queries(lambda: api.get("/api/v1/projects/").status_code),
+            _queries(lambda: api.get("/api/v1/investors/").status_code),
+            _queries(lambda: page.get("/projects/").status_code),
+        )
+
+    Project.objects.create(name="一", investor=investor, officer=zone.users.officer_a)
+    few = counts()
+    for n in range(8):
+        other = Investor.objects.create(name=f"投资方{n}")
+        Project.objects.create(name=f"项目{n}", investor=other, officer=zone.users.officer_b)
+    assert counts() == few
