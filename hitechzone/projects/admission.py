@@ -117,10 +117,11 @@ def _ratio(rule, numerator, denominator, threshold, unit, *, at_least: bool, sca
     return Check(rule, passed, value, limit, unit, ">=" if at_least else "<=")
 
 
-def check(fields: dict, thresholds: dict) -> list[Check]:
+def check(fields: dict, rules) -> list[Check]:
     """Every admission check of a project's ``fields`` (the API names: ``industry_code`` normalised as ``C2614``,
     amounts as Decimals or None, ``hazardous_chemicals`` bool or None, ``functional_area`` an object with
-    ``is_chemical`` and ``code`` or None) against a rules version's ``thresholds``."""
+    ``is_chemical`` and ``code`` or None) against ``rules``: an ``AdmissionRules`` version or its thresholds."""
+    thresholds = getattr(rules, "thresholds", rules)
     code = fields.get("industry_code") or ""
     land_mu = _frac(fields.get("land_mu"))
     land_m2 = None if land_mu is None else land_mu * M2_PER_MU
@@ -181,6 +182,39 @@ def check(fields: dict, thresholds: dict) -> list[Check]:
     else:
         out.append(Check("hazardous_area", bool(area.is_chemical), area.code, "chemical"))
     return out
+
+
+def thresholds_problems(thresholds) -> list[str]:
+    """What is wrong with a rules version's thresholds (empty when the engine can read them): every figure a
+    non-negative decimal, every catalogue level one of :data:`LEVELS`."""
+    problems = []
+
+    def figure(where, value):
+        try:
+            ok = Decimal(str(value)) >= 0
+        except (ArithmeticError, ValueError):
+            ok = False
+        if not ok:
+            problems.append(f"{where}: {value!r}")
+
+    if not isinstance(thresholds, dict):
+        return ["thresholds"]
+    for rule in ("investment_intensity", "plot_ratio"):
+        table = thresholds.get(rule)
+        if not isinstance(table, dict) or "default" not in table:
+            problems.append(f"{rule}.default")
+            continue
+        figure(f"{rule}.default", table["default"])
+        for key, value in (table.get("by_class") or {}).items():
+            figure(f"{rule}.by_class.{key}", value)
+    for rule in ("building_coverage", "admin_land_share", "green_ratio", "tax_per_mu", "energy_per_value_added"):
+        figure(rule, thresholds.get(rule))
+    catalogue = thresholds.get("catalogue", {})
+    if not isinstance(catalogue, dict):
+        problems.append("catalogue")
+    else:
+        problems += [f"catalogue.{prefix}: {level!r}" for prefix, level in catalogue.items() if level not in LEVELS]
+    return problems
 
 
 def passed(checks: list[Check]) -> bool:

@@ -313,7 +313,7 @@ class ProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
         rules = services.current_rules()
         if rules is None:
             raise Refused(_("No admission rules have been set for this year."))
-        checks = admission.check(body.validated_data, rules.thresholds)
+        checks = admission.check(body.validated_data, rules)
         return Response(AdmissionResultSerializer(admission_answer(rules, checks)).data)
 
     @extend_schema(summary=_("The 标准地 admission checks of a stored project."), responses=AdmissionResultSerializer)

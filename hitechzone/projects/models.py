@@ -218,6 +218,17 @@ class AdmissionRules(models.Model):
     def __str__(self) -> str:
         return f"{self.year} v{self.version}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .admission import thresholds_problems
+
+        problems = thresholds_problems(self.thresholds)
+        if problems:
+            raise ValidationError(
+                {"thresholds": _("These thresholds cannot be read: %(where)s") % {"where": "; ".join(problems)}}
+            )
+
     @classmethod
     def current(cls, year: int) -> AdmissionRules | None:
         """The newest version of ``year``'s rules, else the newest of the latest earlier year (else of the earliest

@@ -157,4 +157,4 @@ def project_checks(project: Project, rules: AdmissionRules | None = None) -> lis
     if rules is None:
         raise Refused(_("No admission rules have been set for this year."))
     fields = {name: getattr(project, name) for name in CHECK_FIELDS}
-    return admission.check(fields, rules.thresholds)
+    return admission.check(fields, rules)

@@ -177,3 +177,20 @@ def test_a_value_exactly_on_its_threshold_passes_property(land, threshold):
     assert intensity.passed is True
     assert intensity.value == Fraction(threshold)
     assert one(checks, "tax_per_mu").passed is False  # a millionth below is below
+
+
+def test_the_demo_thresholds_are_readable_and_a_broken_version_is_refused(thresholds):
+    from django.core.exceptions import ValidationError
+
+    assert admission.thresholds_problems(thresholds) == []
+    broken = {**thresholds, "green_ratio": "twenty", "catalogue": {"C26": "maybe"}}
+    assert admission.thresholds_problems(broken) == ["green_ratio: 'twenty'", "catalogue.C26: 'maybe'"]
+    with pytest.raises(ValidationError) as error:
+        AdmissionRules(year=2030, version=1, thresholds=broken).full_clean()
+    assert "green_ratio" in str(error.value)
+
+
+def test_check_takes_a_rules_version_or_its_thresholds(thresholds):
+    rules = AdmissionRules.objects.get(is_demo_default=True)
+    fields = {"industry_code": "C2614", "land_mu": D(10), FAI: D(3500)}
+    assert admission.check(fields, rules) == admission.check(fields, thresholds)
