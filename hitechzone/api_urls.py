@@ -14,6 +14,7 @@ from hitechzone.enterprises import api as enterprises_api
 from hitechzone.evaluation import api as evaluation_api
 from hitechzone.evaluation import energy_api, land_api
 from hitechzone.liaison import api as liaison_api
+from hitechzone.projects import api as projects_api
 from hitechzone.zone import api as zone_api
 
 router = DefaultRouter()
@@ -38,7 +39,7 @@ router.register("approval-items", approvals_api.ItemViewSet, basename="approval-
 router.register("applications", approvals_api.ApplicationViewSet, basename="application")
 router.register("approval-bundles", approvals_api.BundleViewSet, basename="approval-bundle")
 router.register("rectifications", approvals_api.RectificationViewSet, basename="rectification")
-for module in (evaluation_api, energy_api, land_api, circular_api, optimize_api, project_api):
+for module in (projects_api, evaluation_api, energy_api, land_api, circular_api, optimize_api, project_api):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hitechzone.enterprises",
     "hitechzone.liaison",
     "hitechzone.approvals",
+    "hitechzone.projects",
     "hitechzone.evaluation",
     "hitechzone.circular",
     "hitechzone.demo",

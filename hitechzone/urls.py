@@ -23,6 +23,7 @@ urlpatterns = [
     path("imports/", include("hitechzone.common.import_urls")),
     path("liaison/", include("hitechzone.liaison.urls", namespace="liaison")),
     path("approvals/", include("hitechzone.approvals.urls", namespace="approvals")),
+    path("projects/", include("hitechzone.projects.urls", namespace="projects")),
     path("evaluation/", include("hitechzone.evaluation.urls", namespace="evaluation")),
     path("circular/", include("hitechzone.circular.urls", namespace="circular")),
     path("notifications/", include("hitechzone.common.notification_views", namespace="notifications")),

@@ -208,6 +208,11 @@ SAMPLES: dict[str, dict] = {
     "liaison/problems/<pk>/<action>/": {"pk": "problem_a", "action": "=accept"},
     "notifications/<pk>/open/": {"pk": "notification_a"},
     "notifications/<pk>/read/": {"pk": "notification_a"},
+    "api/v1/investors/<pk>/": {"pk": "investor_a"},
+    "api/v1/projects/<pk>/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/admission-checks/": {"pk": "invproject_a"},
+    "projects/<pk>/": {"pk": "invproject_a"},
+    "projects/<pk>/edit/": {"pk": "invproject_a"},
 }  # fmt: skip
 
 E = Entry
@@ -299,6 +304,13 @@ MATRIX: dict[str, Entry] = {
     'api/v1/rectifications/': E(),
     'api/v1/rectifications/<pk>/': E(get=''),
     'api/v1/rectifications/<pk>/answer/': E(get=NO_GET),
+    # --- The API: investment projects (M3): officers see every project and edit their own; enterprises their own ---
+    'api/v1/investors/': E(write='admin officer'),
+    'api/v1/investors/<pk>/': E(get='admin leader officer ent_a'),
+    'api/v1/projects/': E(write='admin officer'),
+    'api/v1/projects/<pk>/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/admission-checks/': E(get='admin leader officer ent_a'),
+    'api/v1/projects/admission-check/': E(get=NO_GET, write='admin leader officer ent'),
     # --- The API: evaluation, energy, prices, land exit (M4) ---
     'api/v1/energy-rankings/': E(write='admin'),
     'api/v1/energy-rankings/<pk>/': E(get=''),
@@ -403,6 +415,11 @@ MATRIX: dict[str, Entry] = {
     'approvals/overdue/': E(get='admin leader dept', write=GET_ONLY),
     'approvals/rectifications/': E(get='admin leader dept', write=GET_ONLY),
     'approvals/rectifications/<pk>/answer/': E(get=NO_GET),
+    # --- Pages: investment projects (M3) ---
+    'projects/': E(get='admin leader officer expert ent', write=GET_ONLY),
+    'projects/<pk>/': E(get='admin leader officer ent_a', write=GET_ONLY),
+    'projects/<pk>/edit/': E(get='admin officer_a', write=GET_ONLY),
+    'projects/new/': E(get='admin officer', write=GET_ONLY),
     # --- Pages: evaluation (M4) ---
     'evaluation/': E(get='admin leader officer', write=GET_ONLY, redirect='ent'),
     'evaluation/energy/': E(get='admin leader officer ent', write=GET_ONLY),

@@ -27,6 +27,7 @@ def build_world(zone):
     _liaison(zone)
     _approvals(zone)
     _circular(zone)
+    _projects(zone)
     _evaluation(zone)
     _evaluation_runs(zone)
     zone.job_a = Job.objects.create(kind="test", user=users.ent_a)
@@ -113,6 +114,19 @@ def _circular(zone):
     )
     zone.resource_year_a = ResourceYear.objects.create(enterprise=zone.ent_a, year=2024, fresh_water_t=Decimal(1000))
     zone.optimization = OptimizationRun.objects.create(scenario={}, status="invalid", created_by=zone.users.admin)
+
+
+def _projects(zone):
+    from hitechzone.projects import services
+
+    users = zone.users
+    # A's investor is enterprise A's login; its project was brought by officer A (officer B sees it, may not edit it).
+    zone.investor_a = services.investor_create(by=users.admin, name="甲方投资集团", enterprise=zone.ent_a)
+    zone.invproject_a = services.project_create(
+        by=users.officer_a, name="甲方新材料项目", investor=zone.investor_a, industry_code="C2614",
+        land_mu=Decimal(40), fixed_asset_investment_wan_yuan=Decimal(16000), functional_area=zone.area,
+        annual_value_added_wan_yuan=Decimal(20000), annual_energy_tce=Decimal(5000), annual_tax_wan_yuan=Decimal(1500),
+    )  # fmt: skip
 
 
 def _evaluation(zone):

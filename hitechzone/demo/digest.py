@@ -17,7 +17,8 @@ Left out, because they legitimately differ between two loads of the same zone (:
 - ``common.CalendarYear.revision``: a random UUID drawn each time a year's days are written (a cache key);
 - ``evaluation.EvaluationRun.seconds``: how long the run took, measured on the wall clock;
 - ``evaluation.Scheme.created_at`` and ``evaluation.SchemeVersion.created_at``: the default scheme is made by a
-  data migration, stamped when the database was migrated, not by the demo.
+  data migration, stamped when the database was migrated, not by the demo; so are the 标准地 demo rules
+  (``projects.AdmissionRules.created_at``).
 
 And written alike although stored differently (:data:`TEMPORARY`, :func:`_json`):
 
@@ -46,6 +47,8 @@ EXCLUDED = {
     # Made by a data migration (0002_default_scheme) when the database was created, not by the demo.
     "evaluation.Scheme.created_at": "stamped when the database was migrated, before the demo",
     "evaluation.SchemeVersion.created_at": "stamped when the database was migrated, before the demo",
+    # Made by a data migration (projects 0002_demo_admission_rules), likewise.
+    "projects.AdmissionRules.created_at": "stamped when the database was migrated, before the demo",
 }
 TEMPORARY = {"common.AuditEvent": (re.compile(r"\b[0-9a-f]{24}\b"), "<temporary number>")}
 

@@ -107,8 +107,11 @@ def load_structure(report: Report) -> None:
     _insert_missing(Brand, brands, "code", report, "brands")
     brand = {b.code: b for b in Brand.objects.all()}
     _insert_missing(Block, [Block(code=c, name=n, brand=brand[b]) for c, n, b in ref.BLOCKS], "code", report, "blocks")
+    # The article's three functional areas are all chemical ones (氟硅化工, 精细化工, 生物化工): a hazardous-chemicals
+    # project may be placed in any of them (M3's admission check).
     areas = [
-        FunctionalArea(code=c, name=n, brand=brand[b], sort_order=i) for i, (c, n, b) in enumerate(ref.FUNCTIONAL_AREAS)
+        FunctionalArea(code=c, name=n, brand=brand[b], is_chemical=True, sort_order=i)
+        for i, (c, n, b) in enumerate(ref.FUNCTIONAL_AREAS)
     ]
     _insert_missing(FunctionalArea, areas, "code", report, "functional areas")
     chains = [IndustryChain(code=c[0], name=c[1], name_en=c[2], sort_order=i) for i, c in enumerate(ref.CHAINS)]

@@ -18,7 +18,7 @@ class BlockAdmin(admin.ModelAdmin):
 
 @admin.register(FunctionalArea)
 class FunctionalAreaAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "brand", "sort_order")
+    list_display = ("name", "code", "brand", "is_chemical", "sort_order")
     search_fields = ("name", "code")
 
 

@@ -61,6 +61,9 @@ class FunctionalArea(models.Model):
         Brand, verbose_name=_("brand"), on_delete=models.PROTECT, null=True, blank=True, related_name="functional_areas"
     )
     description = models.TextField(_("description"), blank=True)
+    is_chemical = models.BooleanField(
+        _("chemical area"), default=False, help_text=_("A project handling hazardous chemicals must be placed here.")
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     objects = ReferenceQuerySet.as_manager()

@@ -28,7 +28,7 @@ class FunctionalAreaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FunctionalArea
-        fields = ["id", "code", "name", "brand", "description", "sort_order"]
+        fields = ["id", "code", "name", "brand", "description", "is_chemical", "sort_order"]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

@@ -68,6 +68,7 @@ def test_the_articles_four_brands_and_three_functional_areas(zone):
         "氟硅化工功能区", "精细化工功能区", "生物化工功能区"
     }  # fmt: skip
     assert FunctionalArea.objects.get(code="biochemical").brand.code == "gaoxin"
+    assert all(FunctionalArea.objects.values_list("is_chemical", flat=True))  # M3: hazardous chemicals may go there
     assert Block.objects.count() == len(reference.BLOCKS)
     assert all(block.brand_id for block in Block.objects.all())
 

@@ -1,0 +1,237 @@
+"""M3: investors, investment projects, and the yearly 标准地 admission rules (项目决策专家咨询制度).
+
+Scoping (docs/0001, issue 14 item 2): administrators, leaders and the investment officers see every investor and
+project; an officer edits only the projects he brought (``ProjectQuerySet.editable``); an enterprise user sees only
+the projects whose investor is linked to its own enterprise; department staff see nothing. Experts will see the
+projects of the panels they sit on: there are no panels yet, so for now an expert sees none.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hitechzone.accounts.models import Role
+from hitechzone.accounts.roles import effective_role
+from hitechzone.common.scoping import ReferenceQuerySet, ScopedQuerySet
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+RANK = [MinValueValidator(1), MaxValueValidator(500)]
+YEAR = [MinValueValidator(1949), MaxValueValidator(2100)]
+
+
+class InvestorQuerySet(ScopedQuerySet):
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_officer = scope_admin
+
+    def scope_enterprise(self, user):
+        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+    # Experts: the investors of the projects of their panels; no panels yet, so none. Department staff: none.
+
+
+class Investor(models.Model):
+    """A company that brings a project (投资方), with its place in the Fortune Global 500 and China's top 500."""
+
+    name = models.CharField(_("name"), max_length=128)
+    uscc = models.CharField(_("USCC"), max_length=18, blank=True, db_index=True)
+    foreign_registration = models.CharField(
+        _("foreign registration"), max_length=64, blank=True, help_text=_("For an investor registered abroad.")
+    )
+    parent_group = models.CharField(_("parent group"), max_length=128, blank=True)
+    fortune_global_500_rank = models.PositiveSmallIntegerField(
+        _("Fortune Global 500 rank"), null=True, blank=True, validators=RANK
+    )
+    fortune_global_500_year = models.PositiveSmallIntegerField(
+        _("Fortune Global 500 year"), null=True, blank=True, validators=YEAR
+    )
+    china_top500_rank = models.PositiveSmallIntegerField(
+        _("China top 500 rank"), null=True, blank=True, validators=RANK
+    )
+    china_top500_year = models.PositiveSmallIntegerField(
+        _("China top 500 year"), null=True, blank=True, validators=YEAR
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The registry enterprise whose users may see this investor's projects."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = InvestorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("investor")
+        verbose_name_plural = _("investors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_officer = scope_admin
+
+    def scope_enterprise(self, user):
+        return self.filter(investor__enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+    # Experts: only the projects of the panels they sit on (any other: 404). Panels do not exist yet: none.
+    # Department staff: none.
+
+    def editable(self, user):
+        """The projects ``user`` may change: an administrator any, an officer those he brought, anybody else none."""
+        role = effective_role(user)
+        if role == Role.ADMIN:
+            return self.all()
+        if role == Role.OFFICER:
+            return self.filter(officer=user)
+        return self.none()
+
+
+class Project(models.Model):
+    """An investment project that wants to enter the zone, with the figures its 标准地 admission checks read."""
+
+    class Stage(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        NEGOTIATION = "negotiation", _("Negotiation")
+        REVIEW = "review", _("Review")
+        SIGNED = "signed", _("Signed")
+        LAND = "land", _("Land supplied")
+        APPROVAL = "approval", _("Approval")
+        CONSTRUCTION = "construction", _("Construction")
+        PRODUCTION = "production", _("In production")
+        PAUSED = "paused", _("Paused")
+        TERMINATED = "terminated", _("Terminated")
+
+    name = models.CharField(_("name"), max_length=128)
+    investor = models.ForeignKey(
+        Investor, verbose_name=_("investor"), on_delete=models.PROTECT, related_name="projects"
+    )
+    industry_code = models.CharField(
+        _("industry code (GB/T 4754)"), max_length=5, blank=True, help_text=_("e.g. C2614")
+    )
+    chain = models.ForeignKey(
+        "enterprises.IndustryChain",
+        verbose_name=_("industry chain"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    functional_area = models.ForeignKey(
+        "zone.FunctionalArea",
+        verbose_name=_("functional area wanted"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    total_investment_wan_yuan = models.DecimalField(_("total investment (10k yuan)"), **MONEY)
+    fixed_asset_investment_wan_yuan = models.DecimalField(_("fixed-asset investment (10k yuan)"), **MONEY)
+    land_mu = models.DecimalField(
+        _("land (mu)"), max_digits=12, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    floor_area_m2 = models.DecimalField(_("floor area counted for the plot ratio (m²)"), **MONEY)
+    footprint_m2 = models.DecimalField(_("footprint of buildings, structures and yards (m²)"), **MONEY)
+    admin_land_m2 = models.DecimalField(_("office and living-service land (m²)"), **MONEY)
+    green_area_m2 = models.DecimalField(_("green area (m²)"), **MONEY)
+    annual_output_wan_yuan = models.DecimalField(_("annual output at full production (10k yuan)"), **MONEY)
+    annual_tax_wan_yuan = models.DecimalField(_("annual tax at full production (10k yuan)"), **MONEY)
+    annual_value_added_wan_yuan = models.DecimalField(_("annual value added at full production (10k yuan)"), **MONEY)
+    annual_energy_tce = models.DecimalField(_("annual energy use (tce)"), **MONEY)
+    pollutants = models.TextField(_("pollutants"), blank=True)
+    jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
+    rd_share = models.DecimalField(
+        _("R&D share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    hazardous_chemicals = models.BooleanField(_("hazardous chemicals"), default=False)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("investment officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The officer who brought the project (招商引资全程帮办员)."),
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD, db_index=True)
+    created_on = models.DateField(_("created on"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("investment project")
+        verbose_name_plural = _("investment projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdmissionRules(models.Model):
+    """The 标准地 admission thresholds of a year, versioned: a check names the version it used.
+
+    ``thresholds`` (decimal strings; the admin edits them in the Django admin)::
+
+        {"investment_intensity": {"default": "300", "by_class": {"C26": "350", …}},   # 万元/亩, ≥
+         "plot_ratio": {"default": "0.8", "by_class": {"C26": "0.6", …}},            # ≥
+         "building_coverage": "30", "admin_land_share": "7", "green_ratio": "20",    # %, ≥ / ≤ / ≤
+         "tax_per_mu": "30", "energy_per_value_added": "0.52",                       # 万元/亩 ≥, tce/万元 ≤
+         "catalogue": {"": "allowed", "C2614": "encouraged", "C31": "restricted", …}}  # longest prefix wins
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    thresholds = models.JSONField(_("thresholds"))
+    is_demo_default = models.BooleanField(
+        _("demo default"), default=False, help_text=_("The demo's default values, not an adopted policy.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ReferenceQuerySet.as_manager()  # every signed-in role may read the published thresholds
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="projects_rules_year_version")]
+        verbose_name = _("admission rules")
+        verbose_name_plural = _("admission rules")
+
+    def __str__(self) -> str:
+        return f"{self.year} v{self.version}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .admission import thresholds_problems
+
+        problems = thresholds_problems(self.thresholds)
+        if problems:
+            raise ValidationError(
+                {"thresholds": _("These thresholds cannot be read: %(where)s") % {"where": "; ".join(problems)}}
+            )
+
+    @classmethod
+    def current(cls, year: int) -> AdmissionRules | None:
+        """The newest version of ``year``'s rules, else the newest of the latest earlier year (else of the earliest
+        year there is: a demo dated before the rules' first year still checks against them)."""
+        found = cls.objects.filter(year__lte=year).order_by("-year", "-version").first()
+        return found or cls.objects.order_by("year", "-version").first()
