@@ -5,6 +5,8 @@ import importlib
 
 import pytest
 
+from .session import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -19,17 +21,6 @@ def demo_rules():
         AdmissionRules.objects.create(
             year=timezone.localdate().year, version=1, thresholds=migration.DEMO_THRESHOLDS, is_demo_default=True
         )
-
-
-def log_in(page, live_server, username):
-    from hitechzone.enterprises.tests import factories as f
-
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_an_officer_records_a_project_on_a_phone_and_reads_its_admission_checks(live_server, page):
