@@ -157,19 +157,7 @@ class InvestorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Investor
-        fields = [
-            "id",
-            "name",
-            "uscc",
-            "foreign_registration",
-            "parent_group",
-            "fortune_global_500_rank",
-            "fortune_global_500_year",
-            "china_top500_rank",
-            "china_top500_year",
-            "enterprise",
-            "created_at",
-        ]
+        fields = ["id", *services.INVESTOR_FIELDS, "created_at"]
         read_only_fields = ["id", "created_at"]
 
     def validate_uscc(self, value):
