@@ -2,6 +2,7 @@
 green and red, value against threshold, under the rules' demo-default label."""
 
 import importlib
+import re
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_an_officer_records_a_project_on_a_phone_and_reads_its_admission_checks(
     page.fill("#id_fixed_asset_investment_wan_yuan", "16000")  # 400 万元/亩 ≥ 300
     page.fill("#id_annual_tax_wan_yuan", "1000")  # 25 万元/亩 < 30
     page.click("[data-testid=save-project]")
-    page.wait_for_url("**/projects/*/")
+    page.wait_for_url(re.compile(r"/projects/\d+/$"))  # the saved project's page ("*" would match new/ itself)
 
     project = Project.objects.get()
     assert (project.officer_id, project.industry_code) == (officer.pk, "C3812")
