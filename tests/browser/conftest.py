@@ -45,3 +45,20 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def reference_data(db):
+    """What the data migrations seed and a transactional test before this one may have flushed: the GB/T 4754
+    industry table and this year's demo 标准地 admission rules. Restored through the migrations' own code."""
+    import importlib
+
+    from django.apps import apps
+
+    from hitechzone.enterprises.reference import load_industries
+
+    Industry = apps.get_model("enterprises", "Industry")
+    if not Industry.objects.exists():
+        load_industries(Industry)
+    rules = importlib.import_module("hitechzone.projects.migrations.0002_demo_admission_rules")
+    rules.create_demo_defaults(apps, None)

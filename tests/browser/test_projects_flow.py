@@ -1,7 +1,6 @@
 """An investment officer on a phone records a project with a new investor and reads its 标准地 admission checks,
 green and red, value against threshold, under the rules' demo-default label."""
 
-import importlib
 import re
 
 import pytest
@@ -11,25 +10,11 @@ from .session import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def demo_rules():
-    """The demo defaults of migration 0002 (a transactional test before this one may have flushed them)."""
-    from django.utils import timezone
-
-    from hitechzone.projects.models import AdmissionRules
-
-    migration = importlib.import_module("hitechzone.projects.migrations.0002_demo_admission_rules")
-    if not AdmissionRules.objects.exists():
-        AdmissionRules.objects.create(
-            year=timezone.localdate().year, version=1, thresholds=migration.DEMO_THRESHOLDS, is_demo_default=True
-        )
-
-
-def test_an_officer_records_a_project_on_a_phone_and_reads_its_admission_checks(live_server, page):
+def test_an_officer_records_a_project_on_a_phone_and_reads_its_admission_checks(live_server, page, reference_data):
     from hitechzone.accounts.models import Role
     from hitechzone.enterprises.tests import factories as f
     from hitechzone.projects.models import Project
 
-    demo_rules()
     f.FunctionalAreaFactory(code="fine-chemicals", name="精细化工功能区", is_chemical=True)
     officer = f.UserFactory(username="zs1", full_name="王招商", role=Role.OFFICER)
 
