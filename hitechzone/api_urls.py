@@ -15,6 +15,7 @@ from hitechzone.evaluation import api as evaluation_api
 from hitechzone.evaluation import energy_api, land_api
 from hitechzone.liaison import api as liaison_api
 from hitechzone.projects import api as projects_api
+from hitechzone.projects import api_panels as projects_panels_api
 from hitechzone.zone import api as zone_api
 
 router = DefaultRouter()
@@ -39,7 +40,8 @@ router.register("approval-items", approvals_api.ItemViewSet, basename="approval-
 router.register("applications", approvals_api.ApplicationViewSet, basename="application")
 router.register("approval-bundles", approvals_api.BundleViewSet, basename="approval-bundle")
 router.register("rectifications", approvals_api.RectificationViewSet, basename="rectification")
-for module in (projects_api, evaluation_api, energy_api, land_api, circular_api, optimize_api, project_api):
+API_MODULES = (projects_api, projects_panels_api, evaluation_api, energy_api, land_api, circular_api, optimize_api)
+for module in (*API_MODULES, project_api):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
 
@@ -52,6 +54,7 @@ urlpatterns = [
     path("approvals/overdue/", approvals_api.OverdueView.as_view(), name="api-approvals-overdue"),
     path("calendar/deadline/", DeadlineView.as_view(), name="api-calendar-deadline"),
     path("calendar/working-days/", WorkingDaysView.as_view(), name="api-calendar-working-days"),
+    *projects_panels_api.PATHS,
     *evaluation_api.PATHS,
     *energy_api.PATHS,
     *land_api.PATHS,

@@ -213,6 +213,13 @@ SAMPLES: dict[str, dict] = {
     "api/v1/projects/<pk>/admission-checks/": {"pk": "invproject_a"},
     "projects/<pk>/": {"pk": "invproject_a"},
     "projects/<pk>/edit/": {"pk": "invproject_a"},
+    "api/v1/experts/<pk>/": {"pk": "expert_pool_a"},
+    "api/v1/projects/<pk>/panel/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/panel/decline/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/scores/": {"pk": "invproject_a"},
+    "projects/<pk>/panel/draw/": {"pk": "invproject_a"},
+    "projects/<pk>/panel/decline/": {"pk": "invproject_a"},
+    "projects/<pk>/score/": {"pk": "invproject_a"},
 }  # fmt: skip
 
 E = Entry
@@ -306,10 +313,17 @@ MATRIX: dict[str, Entry] = {
     'api/v1/rectifications/<pk>/answer/': E(get=NO_GET),
     # --- The API: investment projects (M3): officers see every project and edit their own; enterprises their own ---
     'api/v1/investors/': E(write='admin officer'),
-    'api/v1/investors/<pk>/': E(get='admin leader officer ent_a'),
+    'api/v1/investors/<pk>/': E(get='admin leader officer expert_a ent_a'),
     'api/v1/projects/': E(write='admin officer'),
-    'api/v1/projects/<pk>/': E(get='admin leader officer ent_a', write='admin officer_a'),
-    'api/v1/projects/<pk>/admission-checks/': E(get='admin leader officer ent_a'),
+    'api/v1/projects/<pk>/': E(get='admin leader officer expert_a ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/admission-checks/': E(get='admin leader officer expert_a ent_a'),
+    # Expert panels (docs/0009): expert A sits on project A's panel, expert B (conflicted) does not; the investor's
+    # own login is refused the panel and the scores (403); an officer draws for the projects he brought.
+    'api/v1/experts/': E(write='admin'),
+    'api/v1/experts/<pk>/': E(get='admin leader officer expert_a', write='admin'),
+    'api/v1/projects/<pk>/panel/': E(get='admin leader officer expert_a', write='admin leader officer_a'),
+    'api/v1/projects/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
+    'api/v1/projects/<pk>/scores/': E(get='admin leader officer expert_a', write='expert_a'),
     'api/v1/projects/admission-check/': E(get=NO_GET, write='admin leader officer ent'),
     # --- The API: evaluation, energy, prices, land exit (M4) ---
     'api/v1/energy-rankings/': E(write='admin'),
@@ -417,7 +431,12 @@ MATRIX: dict[str, Entry] = {
     'approvals/rectifications/<pk>/answer/': E(get=NO_GET),
     # --- Pages: investment projects (M3) ---
     'projects/': E(get='admin leader officer expert ent', write=GET_ONLY),
-    'projects/<pk>/': E(get='admin leader officer ent_a', write=GET_ONLY),
+    'projects/<pk>/': E(get='admin leader officer expert_a ent_a', write=GET_ONLY),
+    'projects/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
+    'projects/<pk>/panel/draw/': E(get=NO_GET, write='admin leader officer_a'),
+    'projects/<pk>/score/': E(get='expert_a', write='expert_a'),
+    'projects/experts/': E(get='admin leader officer', write=GET_ONLY),
+    'projects/reviews/': E(get='expert', write=GET_ONLY),
     'projects/<pk>/edit/': E(get='admin officer_a', write=GET_ONLY),
     'projects/new/': E(get='admin officer', write=GET_ONLY),
     # --- Pages: evaluation (M4) ---

@@ -127,6 +127,18 @@ def _projects(zone):
         land_mu=Decimal(40), fixed_asset_investment_wan_yuan=Decimal(16000), functional_area=zone.area,
         annual_value_added_wan_yuan=Decimal(20000), annual_energy_tce=Decimal(5000), annual_tax_wan_yuan=Decimal(1500),
     )  # fmt: skip
+    # Its review panel: five general experts, expert A's own among them; expert B's works for the investor (excluded).
+    from hitechzone.projects import panel_services
+
+    zone.expert_pool_a = panel_services.expert_create(
+        by=users.admin, name="甲评审专家", academician=True, specialties=["general"], user=users.expert_a
+    )
+    for n in range(4):
+        panel_services.expert_create(by=users.admin, name=f"评审专家{n}", specialties=["general"])
+    panel_services.expert_create(
+        by=users.admin, name="乙评审专家", specialties=["general"], affiliation="甲方投资集团", user=users.expert_b
+    )
+    zone.panel_a = panel_services.panel_draw(by=users.admin, project=zone.invproject_a, seed=1)
 
 
 def _evaluation(zone):

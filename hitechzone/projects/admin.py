@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AdmissionRules, Investor, Project
+from .models import AdmissionRules, Expert, Investor, Panel, PanelMember, Project, ScoringWeights
 
 
 @admin.register(Investor)
@@ -24,3 +24,46 @@ class AdmissionRulesAdmin(admin.ModelAdmin):
 
     list_display = ("year", "version", "is_demo_default", "note", "created_at")
     list_filter = ("is_demo_default",)
+
+
+# --- Expert panels (docs/0009). Scores are not shown here: they stay sealed until every member has submitted. ---
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    """The expert pool: specialties, former affiliations (with their end dates) and declared conflicts are JSON
+    lists (``["fluorine", "general"]``, ``[{"name": "…", "until": "2024-06-30"}]``, ``["…", "913301…"]``)."""
+
+    list_display = ("name", "title", "academician", "affiliation", "active", "user")
+    list_filter = ("academician", "active")
+    search_fields = ("name", "affiliation")
+    raw_id_fields = ("user",)
+
+
+@admin.register(ScoringWeights)
+class ScoringWeightsAdmin(admin.ModelAdmin):
+    """The review criteria's weights; a new version is a new row (a panel keeps the version in force when drawn)."""
+
+    list_display = ("version", "is_demo_default", "note", "created_at")
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = PanelMember
+    fk_name = "panel"
+    fields = ("seat", "expert", "status", "replaces", "declined_at", "decline_reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Panel)
+class PanelAdmin(admin.ModelAdmin):
+    """Panels are drawn on the project's page or through the API (the draw's rules); here they are only read."""
+
+    list_display = ("project", "size", "seed", "drawn_on", "drawn_by")
+    readonly_fields = ("project", "size", "seed", "chain", "eligible", "excluded", "replacements", "weights",
+                       "drawn_on", "drawn_by", "drawn_at")  # fmt: skip
+    inlines = [PanelMemberInline]
+
+    def has_add_permission(self, request):
+        return False

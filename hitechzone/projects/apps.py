@@ -18,3 +18,15 @@ class ProjectsConfig(AppConfig):
         audit.register(models.Investor)
         audit.register(models.Project, enterprise=lambda obj: obj.investor.enterprise_id)
         audit.register(models.AdmissionRules, enterprise=audit.NO_ENTERPRISE)
+        # The panels are the committee's: no enterprise's history shows them (the investor's login must not learn
+        # who reviews it). A score's values are masked: the trail shows that a member submitted, never what, so
+        # that no reader of the trail (leaders, administrators) breaks the seal (docs/0009).
+        audit.register(models.Expert, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.ScoringWeights, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.Panel, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.PanelMember, enterprise=audit.NO_ENTERPRISE)
+        audit.register(
+            models.Score,
+            enterprise=audit.NO_ENTERPRISE,
+            masked=("criteria", "total", "comment", "veto", "veto_reason"),
+        )

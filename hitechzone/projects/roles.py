@@ -2,13 +2,23 @@
 
 from hitechzone.accounts.models import Role
 
-#: Who opens the module's pages (each sees the rows its scope gives: an expert none until panels exist, an enterprise
-#: its own investor's projects). Department staff have no business here (403).
+#: Who opens the module's pages (each sees the rows its scope gives: an expert the projects of the panels he sits on,
+#: an enterprise its own investor's projects). Department staff have no business here (403).
 PAGE_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.EXPERT, Role.ENTERPRISE})
 #: Who has the module in the main menu.
 MENU_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.EXPERT})
 #: Who records investors and projects (an officer edits only the projects he brought: ``Project.objects.editable``).
 WRITERS = frozenset({Role.ADMIN, Role.OFFICER})
 #: Who may run the admission check on figures of their own (it stores nothing): the zone's investment side and an
-#: enterprise preparing its project. Experts will review through their panels (issue 14, items 6-7), not here.
+#: enterprise preparing its project. Experts review through their panels (issue 14, items 6-7), not here.
 CHECK_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE})
+
+# Expert panels (docs/0009).
+#: Who reads the expert pool and a project's panel (an expert: the panels he sits on; the investor's own login
+#: never learns who reviews it: 403).
+POOL_READERS = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER})
+PANEL_ROLES = frozenset({*POOL_READERS, Role.EXPERT})
+#: Who draws a panel: administrators, leaders, and an officer for the projects he brought (``panel_services.can_draw``).
+DRAW_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER})
+#: Who scores and declines: a sitting member of the project's panel, for himself.
+REVIEWERS = frozenset({Role.EXPERT})

@@ -26,11 +26,14 @@ from hitechzone.zone.models import FunctionalArea
 
 from . import admission, services
 from .models import Investor, Project
-from .roles import PAGE_ROLES, WRITERS
+from .roles import PAGE_ROLES, POOL_READERS, REVIEWERS, WRITERS
+from .views_panels import panel_context
 
 NAV = (
     ("list", gettext_lazy("Projects"), "projects:list", PAGE_ROLES, "bi-briefcase"),
     ("new", gettext_lazy("New project"), "projects:new", WRITERS, "bi-plus-circle"),
+    ("reviews", gettext_lazy("My reviews"), "projects:reviews", REVIEWERS, "bi-clipboard-check"),
+    ("experts", gettext_lazy("Experts"), "projects:experts", POOL_READERS, "bi-person-badge"),
 )
 
 
@@ -152,6 +155,7 @@ def project_detail(request, pk: int):
             "checks": checks,
             "passed": admission.passed(checks) if checks else None,
             "can_edit": Project.objects.editable(user).filter(pk=project.pk).exists(),
+            **panel_context(user, project),
         },
     )
 
