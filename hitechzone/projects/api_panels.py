@@ -242,7 +242,7 @@ class CriteriaSerializer(serializers.Serializer):
 class ScoreInputSerializer(serializers.Serializer):
     criteria = CriteriaSerializer()
     comment = serializers.CharField(required=False, allow_blank=True)
-    veto = serializers.BooleanField(required=False, default=False, help_text=_("一票否决 (e.g. safety)"))
+    veto = serializers.BooleanField(required=False, default=False, help_text=_("a veto (一票否决), e.g. on safety"))
     veto_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     def validate(self, data):

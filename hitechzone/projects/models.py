@@ -273,7 +273,11 @@ class Expert(models.Model):
 
     name = models.CharField(_("name"), max_length=64)
     title = models.CharField(_("title"), max_length=64, blank=True, help_text=_("e.g. 教授级高工, 研究员"))
-    academician = models.BooleanField(_("academician"), default=False, help_text=_("院士"))
+    academician = models.BooleanField(
+        _("academician"),
+        default=False,
+        help_text=_("An academician (院士) of the Chinese Academy of Sciences or of Engineering."),
+    )
     specialties = models.JSONField(_("specialties"), default=list, blank=True)
     affiliation = models.CharField(_("affiliation"), max_length=128, blank=True)
     former_affiliations = models.JSONField(_("former affiliations"), default=list, blank=True)

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=64, verbose_name='name')),
                 ('title', models.CharField(blank=True, help_text='e.g. 教授级高工, 研究员', max_length=64, verbose_name='title')),
-                ('academician', models.BooleanField(default=False, help_text='院士', verbose_name='academician')),
+                ('academician', models.BooleanField(default=False, help_text='An academician (院士) of the Chinese Academy of Sciences or of Engineering.', verbose_name='academician')),
                 ('specialties', models.JSONField(blank=True, default=list, verbose_name='specialties')),
                 ('affiliation', models.CharField(blank=True, max_length=128, verbose_name='affiliation')),
                 ('former_affiliations', models.JSONField(blank=True, default=list, verbose_name='former affiliations')),

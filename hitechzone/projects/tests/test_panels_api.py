@@ -253,8 +253,8 @@ def test_a_decline_with_nobody_to_take_the_seat_is_refused(zone, review, api_as)
 
 
 def test_the_decline_button_on_the_page(zone, review):
-    Expert.objects.create(name="备选专家", specialties=["general"])
     draw(zone, review)
+    Expert.objects.create(name="备选专家", specialties=["general"])  # joins the pool after the draw
     client = client_for(zone.users.expert_b)
     html = client.get(f"/projects/{review.project.pk}/").content.decode()
     assert 'data-testid="decline-seat"' in html
