@@ -50,7 +50,8 @@ def page(browser):
 @pytest.fixture
 def reference_data(db):
     """What the data migrations seed and a transactional test before this one may have flushed: the GB/T 4754
-    industry table and this year's demo 标准地 admission rules. Restored through the migrations' own code."""
+    industry table, this year's demo 标准地 admission rules and the demo review weights. Restored through the
+    migrations' own code."""
     import importlib
 
     from django.apps import apps
@@ -62,3 +63,5 @@ def reference_data(db):
         load_industries(Industry)
     rules = importlib.import_module("hitechzone.projects.migrations.0002_demo_admission_rules")
     rules.create_demo_defaults(apps, None)
+    weights = importlib.import_module("hitechzone.projects.migrations.0003_experts_panels")
+    weights.create_demo_weights(apps, None)
