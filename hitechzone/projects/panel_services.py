@@ -178,7 +178,8 @@ def panel_draw(*, by, project: Project, size: int | None = None, seed: int | Non
         raise Refused(str(error)) from None
     panel = existing or Panel(project=project)
     if existing is not None:
-        for member in list(existing.members.all()):  # one by one: each removal is audited
+        # One by one, each removal audited; the latest seats first (a replacement names the seat it took).
+        for member in list(existing.members.order_by("-seat")):
             member.delete()
     panel.size, panel.seed, panel.chain, panel.weights = size, seed, chain, weights
     panel.eligible = [c.id for c in eligible]

@@ -245,6 +245,16 @@ def test_a_member_who_declines_is_replaced_by_an_academician_and_loses_the_proje
     assert api.get(f"/api/v1/projects/{review.project.pk}/").status_code == 404
 
 
+def test_a_panel_with_a_replacement_is_drawn_again_while_nobody_has_scored(zone, review):
+    draw(zone, review)
+    Expert.objects.create(name="备选专家", specialties=["general"])
+    panel_services.member_decline(by=zone.users.expert_b, project=review.project, reason="出差")
+    panel = draw(zone, review, seed=11)
+    assert (panel.seed, panel.replacements) == (11, [])
+    assert panel.members.count() == 5
+    assert not panel.members.filter(status=PanelMember.Status.DECLINED).exists()
+
+
 def test_a_decline_with_nobody_to_take_the_seat_is_refused(zone, review, api_as):
     draw(zone, review)
     response = api_as(zone.users.expert_b).post(f"{panel_url(review)}decline/", {}, format="json")
