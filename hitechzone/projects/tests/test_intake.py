@@ -33,8 +33,8 @@ def test_the_kind_is_registered_and_its_template_has_its_headers():
 
 def test_a_pool_workbook_writes_every_expert(zone):
     rows = [
-        ["张院士", "中国工程院院士", "是", "氟化工、通用", "浙江大学", "示例控股（至2024-06-30）；某研究院(至2019-01-01)",
-         "示例电机集团、91330100MA2B3C4D5E", "", "expert_a"],
+        ["张院士", "中国工程院院士", "是", "氟化工、通用", "浙江大学",
+         "示例控股（至2024-06-30）；某研究院(至2019-01-01)", "示例电机集团、91330100MA2B3C4D5E", "", "expert_a"],
         ["李教授", "教授", "否", "fluorine", "", "", "", "否", ""],
     ]  # fmt: skip
     batch = load(zone, rows)
