@@ -172,6 +172,25 @@ def test_no_eligible_academician_is_refused(zone, review, api_as):
     assert not Panel.objects.exists()
 
 
+@pytest.mark.parametrize(("until", "excluded"), [("2023-12-07", True), ("2023-12-06", False)])
+def test_a_stored_draw_excludes_a_former_employee_of_the_group_up_to_three_years_to_the_day(
+    zone, review, until, excluded
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    former = Expert.objects.create(
+        name="孙工", specialties=["general"], former_affiliations=[{"name": "示例控股", "until": until}]
+    )
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        panel = draw(zone, review, size=5, seed=3)
+    codes = {e["expert"]: e["code"] for e in panel.excluded}
+    assert (codes.get(former.pk) == "former_affiliation") is excluded
+    assert (former.pk in panel.eligible) is not excluded
+
+
 @pytest.mark.parametrize("size", [3, 4, 6, 17])
 def test_a_panel_size_that_is_not_odd_and_at_least_five_is_refused(zone, review, api_as, size):
     assert api_as(zone.users.admin).post(panel_url(review), {"size": size}, format="json").status_code == 400
