@@ -18,3 +18,5 @@ class ProjectsConfig(AppConfig):
         audit.register(models.Investor)
         audit.register(models.Project, enterprise=lambda obj: obj.investor.enterprise_id)
         audit.register(models.AdmissionRules, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.ProjectDecision, enterprise=lambda obj: obj.project.investor.enterprise_id)
+        audit.register(models.ProjectStageEvent, enterprise=lambda obj: obj.project.investor.enterprise_id)

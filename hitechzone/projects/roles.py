@@ -12,3 +12,8 @@ WRITERS = frozenset({Role.ADMIN, Role.OFFICER})
 #: Who may run the admission check on figures of their own (it stores nothing): the zone's investment side and an
 #: enterprise preparing its project. Experts will review through their panels (issue 14, items 6-7), not here.
 CHECK_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE})
+#: Who decides on a project's admission (docs/0010): the leaders, as the article's 项目决策 is the management
+#: committee's. Administrators configure and do not decide; officers carry the project and do not judge it.
+DECIDERS = frozenset({Role.LEADER})
+#: Who moves a project along the pipeline: its own officer (``Project.objects.editable``) and administrators.
+MOVERS = frozenset({Role.ADMIN, Role.OFFICER})

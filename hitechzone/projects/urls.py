@@ -1,5 +1,6 @@
-"""M3 pages (``views``)."""
+"""M3 pages (``views``, ``views_pipeline``)."""
 
-from .views import app_name, urlpatterns
+from . import views, views_pipeline
 
-__all__ = ["app_name", "urlpatterns"]
+app_name = views.app_name
+urlpatterns = [*views.urlpatterns, *views_pipeline.urlpatterns]
