@@ -158,7 +158,7 @@ FIGURES = (
     ("rejected", gettext_lazy("Rejected"), gettext_lazy("Decisions to reject.")),
     (
         "admitted_investment_wan_yuan",
-        gettext_lazy("Investment admitted (10k yuan)"),
+        gettext_lazy("Investment admitted"),
         gettext_lazy("Total investment of the projects admitted, with or without conditions, in the year."),
     ),
     ("landed", gettext_lazy("Landed"), gettext_lazy("Projects that reached land supplied (供地, 落地) in the year.")),

@@ -63,7 +63,7 @@
     var s = spec.series[0];
     chart.setOption({
       tooltip: {trigger: "item", formatter: "{b}: {c}"},
-      series: [{name: s.name, type: "funnel", sort: "none", minSize: "6%", left: 8, right: 8, top: 8, bottom: 8, gap: 2,
+      series: [{name: s.name, type: "funnel", sort: "none", minSize: "24%", left: 8, right: 8, top: 8, bottom: 8, gap: 2,
                 label: {show: true, position: "inside", formatter: "{b} {c}"},
                 data: spec.categories.map(function (c, i) { return {name: c, value: value(s.data[i])}; })}]
     });
