@@ -155,6 +155,9 @@ def project_move(*, project: Project, to_stage: str, on: dt.date, by, reason: st
         refusal = stages.gate_refusal(to_stage, ProjectDecision.objects.filter(project=project).first())
         if refusal:
             raise Refused(refusal)
+    if last is not None:
+        last.until = on
+        last.save(update_fields=["until"])
     event = ProjectStageEvent.objects.create(
         project=project, kind=move.kind, from_stage=project.stage, to_stage=to_stage, on=on, reason=reason, by=by
     )

@@ -24,7 +24,7 @@ import datetime as dt
 import statistics
 from decimal import Decimal
 
-from django.db.models import Case, Count, DateField, F, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models import Count, DateField, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -57,27 +57,22 @@ def as_of(year: int) -> dt.date:
     return min(dt.date(year, 12, 31), timezone.localdate())
 
 
-def _stage_on(day: dt.date):
-    """A project's stage on ``day``: its latest move's on or before it; 线索 if it was recorded by then without a
-    move; null if it did not exist yet."""
-    latest = ProjectStageEvent.objects.filter(project=OuterRef("pk"), on__lte=day).order_by("-on", "-pk")
-    return Coalesce(
-        Subquery(latest.values("to_stage")[:1]),
-        Case(When(created_on__lte=day, then=Value(S.LEAD)), default=Value(None)),
-    )
-
-
 def by_stage(projects, day: dt.date) -> dict[str, int]:
-    """Every stage (zeros included) → the number of ``projects`` at it on ``day``."""
+    """Every stage (zeros included) → the number of ``projects`` at it on ``day``: the moves in force that day (on
+    or before it, the next move after it or none) by the stage they entered, and 线索 for the projects recorded by
+    then that had not moved yet. Two queries, read through the moves' indexes."""
     counts = dict.fromkeys(S.values, 0)
     if day >= timezone.localdate():  # today: the stored stage is the answer
-        rows = projects.order_by().values_list("stage").annotate(n=Count("pk"))
-    else:
-        rows = (
-            projects.annotate(at=_stage_on(day)).exclude(at=None).order_by().values_list("at").annotate(n=Count("pk"))
-        )
-    for stage, n in rows:
-        counts[stage] = n
+        for stage, n in projects.order_by().values_list("stage").annotate(n=Count("pk")):
+            counts[stage] = n
+        return counts
+    in_force = ProjectStageEvent.objects.filter(project__in=projects, on__lte=day).filter(
+        Q(until__isnull=True) | Q(until__gt=day)
+    )
+    for stage, n in in_force.order_by().values_list("to_stage").annotate(n=Count("pk")):
+        counts[stage] += n
+    moved = ProjectStageEvent.objects.filter(project=OuterRef("pk"), on__lte=day)
+    counts[S.LEAD] += projects.filter(created_on__lte=day).exclude(Exists(moved)).count()
     return counts
 
 
@@ -139,20 +134,24 @@ def funnel(*, user, year: int) -> list[tuple[str, int]]:
         .values_list("to_stage")
         .annotate(n=Count("pk"))
     )
-    recorded = projects.filter(Q(created_on__lte=day) | Q(stage_events__on__lte=day)).distinct().count()
+    # Recorded by then, or recorded later with moves dated by then (a project entered after the fact).
+    moved = ProjectStageEvent.objects.filter(project=OuterRef("pk"), on__lte=day)
+    recorded = (
+        projects.filter(created_on__lte=day).count() + projects.filter(created_on__gt=day).filter(Exists(moved)).count()
+    )
     return [(stage, recorded if stage == S.LEAD else reached.get(stage, 0)) for stage in stages.ROAD]
 
 
 def board(*, user) -> list[dict]:
     """The board's columns, one per stage (the road, then 暂停 and 终止): each with its number of projects and its
-    :data:`BOARD_COLUMN` latest-moved projects, each annotated ``since`` (the date of its latest move, else the day
-    it was recorded). Two queries."""
+    :data:`BOARD_COLUMN` projects moved most recently, each annotated ``since`` (the date of its latest move, else
+    the day it was recorded). Two queries: the counts, and the cards (the projects joined to their move in force)."""
     projects = Project.objects.for_user(user)
     counts = dict(projects.order_by().values_list("stage").annotate(n=Count("pk")))
-    latest = ProjectStageEvent.objects.filter(project=OuterRef("pk")).order_by("-on", "-pk").values("on")[:1]
     rows = (
         projects.select_related("investor", "officer")
-        .annotate(since=Coalesce(Subquery(latest, output_field=DateField()), F("created_on")))
+        .annotate(current=FilteredRelation("stage_events", condition=Q(stage_events__until__isnull=True)))
+        .annotate(since=Coalesce(F("current__on"), F("created_on")))
         .annotate(place=Window(RowNumber(), partition_by=F("stage"), order_by=[F("since").desc(), F("pk").desc()]))
         .filter(place__lte=BOARD_COLUMN)
         .order_by("stage", "place")

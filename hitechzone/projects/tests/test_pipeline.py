@@ -126,6 +126,13 @@ def test_a_paused_project_resumes_only_where_it_was_paused(zone, project):
         move(project, S.REVIEW, by=officer)
     event = move(project, S.NEGOTIATION, on=dt.date(2026, 4, 1), by=officer)
     assert event.kind == "resume"
+    # Each move closes the one before it: where the project stood from when until when.
+    spans = list(ProjectStageEvent.objects.filter(project=project).values_list("to_stage", "on", "until"))
+    assert spans == [
+        (S.NEGOTIATION, dt.date(2026, 3, 1), dt.date(2026, 3, 5)),
+        (S.PAUSED, dt.date(2026, 3, 5), dt.date(2026, 4, 1)),
+        (S.NEGOTIATION, dt.date(2026, 4, 1), None),
+    ]
     # The stage's date stays the date it was first entered: a resume is no new advance.
     assert pipeline.stage_dates(project)[S.NEGOTIATION] == dt.date(2026, 3, 1)
 

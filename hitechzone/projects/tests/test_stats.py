@@ -31,9 +31,10 @@ def _project(name, *, created, moves=(), decision=None, investor=None, total=Non
     project = Project.objects.create(name=name, investor=investor, total_investment_wan_yuan=total, officer=by)
     Project.objects.filter(pk=project.pk).update(created_on=created)
     stage = S.LEAD
-    for to, on, *kind in moves:
+    for i, (to, on, *kind) in enumerate(moves):
+        until = moves[i + 1][1] if i + 1 < len(moves) else None
         ProjectStageEvent.objects.create(
-            project=project, kind=kind[0] if kind else "advance", from_stage=stage, to_stage=to, on=on
+            project=project, kind=kind[0] if kind else "advance", from_stage=stage, to_stage=to, on=on, until=until
         )
         stage = to
     Project.objects.filter(pk=project.pk).update(stage=stage)
