@@ -32,7 +32,9 @@ K = ProjectStageEvent.Kind
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=gettext_lazy("Outcome"), choices=ProjectDecision.Outcome.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Outcome"),
+        choices=ProjectDecision.Outcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     reasons = forms.CharField(
         label=gettext_lazy("Reasons"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 3})
