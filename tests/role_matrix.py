@@ -211,6 +211,8 @@ SAMPLES: dict[str, dict] = {
     "api/v1/investors/<pk>/": {"pk": "investor_a"},
     "api/v1/projects/<pk>/": {"pk": "invproject_a"},
     "api/v1/projects/<pk>/admission-checks/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/decision/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/stage/": {"pk": "invproject_a"},
     "projects/<pk>/": {"pk": "invproject_a"},
     "projects/<pk>/edit/": {"pk": "invproject_a"},
     "api/v1/experts/<pk>/": {"pk": "expert_pool_a"},
@@ -220,6 +222,8 @@ SAMPLES: dict[str, dict] = {
     "projects/<pk>/panel/draw/": {"pk": "invproject_a"},
     "projects/<pk>/panel/decline/": {"pk": "invproject_a"},
     "projects/<pk>/score/": {"pk": "invproject_a"},
+    "projects/<pk>/decision/": {"pk": "invproject_a"},
+    "projects/<pk>/stage/": {"pk": "invproject_a"},
 }  # fmt: skip
 
 E = Entry
@@ -325,6 +329,9 @@ MATRIX: dict[str, Entry] = {
     'api/v1/projects/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
     'api/v1/projects/<pk>/scores/': E(get='admin leader officer expert_a', write='expert_a'),
     'api/v1/projects/admission-check/': E(get=NO_GET, write='admin leader officer ent'),
+    'api/v1/projects/<pk>/decision/': E(get=NO_GET, write='leader'),  # leaders decide (docs/0010)
+    'api/v1/projects/<pk>/stage/': E(get=NO_GET, write='admin officer_a'),  # its own officer and admins move it
+    'api/v1/projects/stats/': E(),  # every role, over the projects it sees (department staff: none)
     # --- The API: evaluation, energy, prices, land exit (M4) ---
     'api/v1/energy-rankings/': E(write='admin'),
     'api/v1/energy-rankings/<pk>/': E(get=''),
@@ -439,6 +446,9 @@ MATRIX: dict[str, Entry] = {
     'projects/reviews/': E(get='expert', write=GET_ONLY),
     'projects/<pk>/edit/': E(get='admin officer_a', write=GET_ONLY),
     'projects/new/': E(get='admin officer', write=GET_ONLY),
+    'projects/board/': E(get='admin leader officer expert ent', write=GET_ONLY),
+    'projects/<pk>/decision/': E(get=NO_GET, write='leader'),
+    'projects/<pk>/stage/': E(get=NO_GET, write='admin officer_a'),
     # --- Pages: evaluation (M4) ---
     'evaluation/': E(get='admin leader officer', write=GET_ONLY, redirect='ent'),
     'evaluation/energy/': E(get='admin leader officer ent', write=GET_ONLY),

@@ -25,6 +25,7 @@ from hitechzone.enterprises.uscc import normalise, validate_uscc
 from hitechzone.zone.models import FunctionalArea
 
 from . import admission, services
+from .api_pipeline import PIPELINE_FIELDS, PREFETCH_RELATED, SELECT_RELATED, PipelineActions, PipelineFields
 from .models import Investor, Project
 from .roles import CHECK_ROLES, WRITERS
 
@@ -201,7 +202,7 @@ STORED_AMOUNTS = (
 )
 
 
-class ProjectSerializer(AdmissionFieldsMixin, serializers.ModelSerializer):
+class ProjectSerializer(PipelineFields, AdmissionFieldsMixin, serializers.ModelSerializer):
     investor = ScopedPrimaryKeyField(queryset=Investor.objects.all())
     chain = CodeOrIdRelatedField(queryset=IndustryChain.objects.all(), required=False, allow_null=True)
     officer = OfficerField(
@@ -230,6 +231,7 @@ class ProjectSerializer(AdmissionFieldsMixin, serializers.ModelSerializer):
             *services.PROJECT_FIELDS[2:-1],
             "officer",
             "stage",
+            *PIPELINE_FIELDS,
             "created_on",
             "updated_at",
         ]
@@ -253,16 +255,18 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
 
 
-class ProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
+class ProjectViewSet(PipelineActions, RefusalsAnswer400, ScopedModelViewSet):
     """Investment projects (招商项目). ``?stage=`` filters (repeat it for several). Administrators and officers
-    create; an officer changes only the projects he brought."""
+    create; an officer changes only the projects he brought. The decision, the stage moves and the stats:
+    api_pipeline.py."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     write_roles = WRITERS
     queryset = Project.objects.order_by("-created_at", "-pk")
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
-    select_related = ("investor", "chain", "functional_area")
+    select_related = ("investor", "chain", "functional_area", *SELECT_RELATED)
+    prefetch_related = PREFETCH_RELATED
 
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)

@@ -33,3 +33,5 @@ class ProjectsConfig(AppConfig):
             enterprise=audit.NO_ENTERPRISE,
             masked=("criteria", "total", "comment", "veto", "veto_reason"),
         )
+        audit.register(models.ProjectDecision, enterprise=lambda obj: obj.project.investor.enterprise_id)
+        audit.register(models.ProjectStageEvent, enterprise=lambda obj: obj.project.investor.enterprise_id)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hitechzone.accounts.models import Role
 from hitechzone.accounts.roles import effective_role
@@ -119,7 +120,7 @@ class Project(models.Model):
         APPROVAL = "approval", _("Approval")
         CONSTRUCTION = "construction", _("Construction")
         PRODUCTION = "production", _("In production")
-        PAUSED = "paused", _("Paused")
+        PAUSED = "paused", pgettext_lazy("project stage", "Paused")
         TERMINATED = "terminated", _("Terminated")
 
     name = models.CharField(_("name"), max_length=128)
@@ -473,3 +474,120 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return str(self.member)
+# --- The leader's decision and the pipeline (issue 14, items 8-9; docs/0010) ---------------------------------------
+
+
+class ProjectRowQuerySet(ScopedQuerySet):
+    """Rows that belong to a project: a user sees those of the projects he sees (``Project.objects.for_user``), so
+    the project's scope is written once (deny by default follows from it)."""
+
+    def for_user(self, user):
+        return self.filter(project__in=Project.objects.for_user(user))
+
+
+class ProjectDecision(models.Model):
+    """The leader's decision on a project's admission (项目准入决策): final, one per project, with what he saw."""
+
+    class Outcome(models.TextChoices):
+        ADMIT = "admit", _("Admit")
+        CONDITIONAL = "conditional", _("Admit with conditions")
+        REJECT = "reject", _("Reject")
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    reasons = models.TextField(_("reasons"))
+    conditions = models.TextField(_("conditions"), blank=True, help_text=_("For an admission with conditions."))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(_("decided on"), db_index=True)
+    rules = models.ForeignKey(
+        AdmissionRules,
+        verbose_name=_("admission rules"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The rules version the admission checks used when the decision was made."),
+    )
+    checks = models.JSONField(
+        _("admission checks seen"), default=list, blank=True, help_text=_("The check results the leader saw.")
+    )
+    checks_passed = models.BooleanField(_("every check passed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProjectRowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("project decision")
+        verbose_name_plural = _("project decisions")
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_outcome_display()}"
+
+    @property
+    def admits(self) -> bool:
+        return self.outcome in (self.Outcome.ADMIT, self.Outcome.CONDITIONAL)
+
+
+class ProjectStageEvent(models.Model):
+    """One move of a project along the pipeline (one row per move): the stage it left, the stage it entered, on
+    which date, by whom, why. A stage's date is the date of the move into it (``projects/stages.py``). ``until`` is
+    the date of the project's next move (set by that move, the row's only change): the row says where the project
+    stood from ``on`` to ``until``, so its stage on any day is one indexed read for 10,000 projects."""
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", _("Advance")
+        PAUSE = "pause", _("Pause")
+        RESUME = "resume", _("Resume")
+        TERMINATE = "terminate", _("Terminate")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="stage_events"
+    )
+    kind = models.CharField(_("kind of move"), max_length=16, choices=Kind.choices)
+    from_stage = models.CharField(_("from stage"), max_length=16, choices=Project.Stage.choices)
+    to_stage = models.CharField(_("to stage"), max_length=16, choices=Project.Stage.choices)
+    on = models.DateField(_("on"))
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("The date of the project's next move; empty on its latest.")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProjectRowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = _("stage move")
+        verbose_name_plural = _("stage moves")
+        indexes = [
+            # The stats read "the projects that entered stage S in year Y" (landed, the funnel) …
+            models.Index(fields=["to_stage", "on"], name="projects_move_stage_on"),
+            # … and a project's own moves (its page, its stage dates, its latest move).
+            models.Index(fields=["project", "on"], name="projects_move_project_on"),
+            # … and where each project stands now (the board: the row without an ``until``).
+            models.Index(fields=["project"], condition=models.Q(until__isnull=True), name="projects_move_current"),
+        ]
+        constraints = [
+            # A stage is entered forward once (no move goes back): its date is that move's.
+            models.UniqueConstraint(
+                fields=["project", "to_stage"],
+                condition=models.Q(kind="advance"),
+                name="projects_move_advance_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()} ({self.on})"

@@ -22,3 +22,8 @@ PANEL_ROLES = frozenset({*POOL_READERS, Role.EXPERT})
 DRAW_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER})
 #: Who scores and declines: a sitting member of the project's panel, for himself.
 REVIEWERS = frozenset({Role.EXPERT})
+#: Who decides on a project's admission (docs/0010): the leaders, as the article's 项目决策 is the management
+#: committee's. Administrators configure and do not decide; officers carry the project and do not judge it.
+DECIDERS = frozenset({Role.LEADER})
+#: Who moves a project along the pipeline: its own officer (``Project.objects.editable``) and administrators.
+MOVERS = frozenset({Role.ADMIN, Role.OFFICER})

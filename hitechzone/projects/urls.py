@@ -1,8 +1,8 @@
-"""M3 pages (``views``)."""
+"""M3 pages (``views``, ``views_panels``, ``views_pipeline``)."""
 
-from . import views_panels
-from .views import app_name, urlpatterns
+from . import views, views_panels, views_pipeline
 
-urlpatterns = [*urlpatterns, *views_panels.urlpatterns]
+app_name = views.app_name
+urlpatterns = [*views.urlpatterns, *views_panels.urlpatterns, *views_pipeline.urlpatterns]
 
 __all__ = ["app_name", "urlpatterns"]

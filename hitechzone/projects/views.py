@@ -24,13 +24,15 @@ from hitechzone.common.views import deny_unless, module_nav, paginate
 from hitechzone.enterprises.models import IndustryChain
 from hitechzone.zone.models import FunctionalArea
 
-from . import admission, services
+from . import admission, exports, services
 from .models import Investor, Project
 from .roles import PAGE_ROLES, POOL_READERS, REVIEWERS, WRITERS
 from .views_panels import panel_context
+from .views_pipeline import detail_context
 
 NAV = (
     ("list", gettext_lazy("Projects"), "projects:list", PAGE_ROLES, "bi-briefcase"),
+    ("board", gettext_lazy("Pipeline board"), "projects:board", PAGE_ROLES, "bi-kanban"),
     ("new", gettext_lazy("New project"), "projects:new", WRITERS, "bi-plus-circle"),
     ("reviews", gettext_lazy("My reviews"), "projects:reviews", REVIEWERS, "bi-clipboard-check"),
     ("experts", gettext_lazy("Experts"), "projects:experts", POOL_READERS, "bi-person-badge"),
@@ -126,6 +128,8 @@ def project_list(request):
         stage = ""
     if stage:
         qs = qs.filter(stage=stage)
+    if request.GET.get("export") == "xlsx":
+        return exports.projects_response(qs)
     page, query = paginate(request, qs.order_by("-created_at", "-pk"))
     return _render(
         request,
@@ -156,6 +160,7 @@ def project_detail(request, pk: int):
             "passed": admission.passed(checks) if checks else None,
             "can_edit": Project.objects.editable(user).filter(pk=project.pk).exists(),
             **panel_context(user, project),
+            **detail_context(user, project),
         },
     )
 

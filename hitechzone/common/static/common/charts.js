@@ -1,5 +1,6 @@
 /* Draw every element with data-chart="<id of a json_script block>" as an ECharts chart.
-   The JSON holds {type, categories, series: [{name, data, axis}], unit, unit2, links}. This is the one place that
+   The JSON holds {type, categories, series: [{name, data, axis}], unit, unit2, links}; type "funnel" draws the one
+   series' figures as a funnel, one category per layer, in their order. This is the one place that
    decides how a chart looks:
    - no figure at all (no category, or every value empty or zero) shows "no data for this period", not bare axes;
    - an axis whose figures are all whole numbers (counts) gets whole-number ticks (spec.integer forces it);
@@ -38,6 +39,7 @@
     el.dataset.rendered = "1";
     if (empty(spec)) { showEmpty(el); return; }
     var chart = echarts.init(el);
+    if (spec.type === "funnel") { funnel(chart, spec); return; }
     var series = spec.series.map(function (s) {
       return {name: s.name, type: s.type || spec.type || "bar", data: s.data, yAxisIndex: s.axis || 0, smooth: true,
               label: {show: spec.series.length === 1, position: "top"}};
@@ -51,6 +53,19 @@
       xAxis: {type: "category", data: spec.categories, axisLabel: {interval: 0, rotate: spec.categories.length > 6 ? 30 : 0}},
       yAxis: yAxis,
       series: series
+    });
+    if (spec.links) {
+      chart.on("click", function (p) { var url = spec.links[p.dataIndex]; if (url) { window.location = url; } });
+    }
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  function funnel(chart, spec) {
+    var s = spec.series[0];
+    chart.setOption({
+      tooltip: {trigger: "item", formatter: "{b}: {c}"},
+      series: [{name: s.name, type: "funnel", sort: "none", minSize: "24%", left: 8, right: 8, top: 8, bottom: 8, gap: 2,
+                label: {show: true, position: "inside", formatter: "{b} {c}"},
+                data: spec.categories.map(function (c, i) { return {name: c, value: value(s.data[i])}; })}]
     });
     if (spec.links) {
       chart.on("click", function (p) { var url = spec.links[p.dataIndex]; if (url) { window.location = url; } });
