@@ -474,6 +474,8 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return str(self.member)
+
+
 # --- The leader's decision and the pipeline (issue 14, items 8-9; docs/0010) ---------------------------------------
 
 
