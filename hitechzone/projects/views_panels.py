@@ -88,6 +88,7 @@ def panel_context(user, project: Project) -> dict:
             "my_seat_scored": my_seat is not None and my_seat.expert_id in submitted,
             "scoring_started": bool(submitted),
             "sitting_count": sum(1 for s in seats if s.status == s.Status.SITTING),
+            "scores_template": "projects/_decision_scores.html",  # the panel's result beside the decision
         }
     )
     return context

@@ -486,3 +486,17 @@ def test_the_pool_list_the_panel_and_the_scores_read_in_a_number_of_queries_that
             break
     submit(bigger, zone.users.expert_a)
     assert counts(bigger.project) == few
+
+
+def test_the_leader_reads_the_panels_result_beside_his_decision_sealed_until_every_member_has_scored(zone, review):
+    draw(zone, review)
+    leader = client_for(zone.users.leader)
+    url = f"/projects/{review.project.pk}/"
+    assert 'data-testid="decision-scores-sealed"' in leader.get(url).content.decode()
+    for user in review.users:
+        submit(review, user, **dict.fromkeys(POINTS, 80))
+    html = leader.get(url).content.decode()
+    decision_card = html[html.index('data-testid="decision-card"') :]
+    assert 'data-testid="decision-scores"' in decision_card
+    assert "80.00" in decision_card
+    assert 'data-code="admit"' in decision_card
