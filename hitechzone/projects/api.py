@@ -25,6 +25,7 @@ from hitechzone.enterprises.uscc import normalise, validate_uscc
 from hitechzone.zone.models import FunctionalArea
 
 from . import admission, services
+from .api_links import ProjectLinksMixin
 from .models import Investor, Project
 from .roles import CHECK_ROLES, WRITERS
 
@@ -253,7 +254,7 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
 
 
-class ProjectViewSet(RefusalsAnswer400, ScopedModelViewSet):
+class ProjectViewSet(ProjectLinksMixin, RefusalsAnswer400, ScopedModelViewSet):
     """Investment projects (招商项目). ``?stage=`` filters (repeat it for several). Administrators and officers
     create; an officer changes only the projects he brought."""
 

@@ -12,3 +12,6 @@ WRITERS = frozenset({Role.ADMIN, Role.OFFICER})
 #: Who may run the admission check on figures of their own (it stores nothing): the zone's investment side and an
 #: enterprise preparing its project. Experts will review through their panels (issue 14, items 6-7), not here.
 CHECK_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.ENTERPRISE})
+#: Who reads the freed land on offer (issue 14 item 10): the zone's investment side. An enterprise has no business
+#: there (its own parcels are not on offer), nor experts or department staff (403).
+LAND_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER})

@@ -26,11 +26,12 @@ from hitechzone.zone.models import FunctionalArea
 
 from . import admission, services
 from .models import Investor, Project
-from .roles import PAGE_ROLES, WRITERS
+from .roles import LAND_ROLES, PAGE_ROLES, WRITERS
 
 NAV = (
     ("list", gettext_lazy("Projects"), "projects:list", PAGE_ROLES, "bi-briefcase"),
     ("new", gettext_lazy("New project"), "projects:new", WRITERS, "bi-plus-circle"),
+    ("land", gettext_lazy("Available land"), "projects:land", LAND_ROLES, "bi-geo-alt"),
 )
 
 
