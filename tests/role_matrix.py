@@ -213,6 +213,13 @@ SAMPLES: dict[str, dict] = {
     "api/v1/projects/<pk>/admission-checks/": {"pk": "invproject_a"},
     "projects/<pk>/": {"pk": "invproject_a"},
     "projects/<pk>/edit/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/bundle/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/enterprise/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/parcels/": {"pk": "invproject_a"},
+    "projects/<pk>/bundle/": {"pk": "invproject_a"},
+    "projects/<pk>/enterprise/": {"pk": "invproject_a"},
+    "projects/<pk>/parcels/": {"pk": "invproject_a"},
+    "zone/parcels/<pk>/": {"pk": "parcel_a"},
 }  # fmt: skip
 
 E = Entry
@@ -311,6 +318,12 @@ MATRIX: dict[str, Entry] = {
     'api/v1/projects/<pk>/': E(get='admin leader officer ent_a', write='admin officer_a'),
     'api/v1/projects/<pk>/admission-checks/': E(get='admin leader officer ent_a'),
     'api/v1/projects/admission-check/': E(get=NO_GET, write='admin leader officer ent'),
+    # A project's land, parallel approval and enterprise (issue 14, items 10-11): read with the project, written by
+    # its own officer; the freed land on offer is the investment side's.
+    'api/v1/projects/<pk>/bundle/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/enterprise/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/parcels/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    'api/v1/projects/available-land/': E(get='admin leader officer'),
     # --- The API: evaluation, energy, prices, land exit (M4) ---
     'api/v1/energy-rankings/': E(write='admin'),
     'api/v1/energy-rankings/<pk>/': E(get=''),
@@ -381,6 +394,7 @@ MATRIX: dict[str, Entry] = {
     'notifications/read-all/': E(get=NO_GET, write='all'),
     'zone/departments/': E(write=GET_ONLY),
     'zone/parcels/': E(write=GET_ONLY),
+    'zone/parcels/<pk>/': E(get='admin leader dept officer_a ent_a', write=GET_ONLY),
     # --- Pages: liaison (M1) ---
     'liaison/': E(get='admin leader dept officer ent', write=GET_ONLY),
     'liaison/assignments/': E(get='admin leader', write=GET_ONLY),
@@ -420,6 +434,10 @@ MATRIX: dict[str, Entry] = {
     'projects/<pk>/': E(get='admin leader officer ent_a', write=GET_ONLY),
     'projects/<pk>/edit/': E(get='admin officer_a', write=GET_ONLY),
     'projects/new/': E(get='admin officer', write=GET_ONLY),
+    'projects/<pk>/bundle/': E(get='admin officer_a', write=GET_ONLY),
+    'projects/<pk>/enterprise/': E(get='admin officer_a', write=GET_ONLY),
+    'projects/<pk>/parcels/': E(get='admin officer_a', write=GET_ONLY),
+    'projects/land/': E(get='admin leader officer', write=GET_ONLY),
     # --- Pages: evaluation (M4) ---
     'evaluation/': E(get='admin leader officer', write=GET_ONLY, redirect='ent'),
     'evaluation/energy/': E(get='admin leader officer ent', write=GET_ONLY),

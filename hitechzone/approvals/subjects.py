@@ -33,20 +33,22 @@ def _progress(bundles, today) -> list[tuple[str, BundleProgress]]:
     out = []
     for b in bundles.annotate(**counts):
         lights = {light: getattr(b, f"n_{light}") for light in LIGHTS}
-        out.append((
-            b.subject,
-            BundleProgress(
-                pk=b.pk,
-                name=b.name,
-                url=reverse("approvals:bundle", args=[b.pk]),
-                started_on=b.started_on,
-                completed_on=b.completed_on,
-                total=b.n_total,
-                done=b.n_done,
-                overdue=lights["red"],
-                lights=lights,
-            ),
-        ))
+        out.append(
+            (
+                b.subject,
+                BundleProgress(
+                    pk=b.pk,
+                    name=b.name,
+                    url=reverse("approvals:bundle", args=[b.pk]),
+                    started_on=b.started_on,
+                    completed_on=b.completed_on,
+                    total=b.n_total,
+                    done=b.n_done,
+                    overdue=lights["red"],
+                    lights=lights,
+                ),
+            )
+        )
     return out
 
 
@@ -64,7 +66,7 @@ def _prefixed(q: Q) -> Q:
 
 
 def open_bundle(*, by, subject: str, enterprise, name: str, items, started_on=None) -> BundleProgress:
-    """File the bundle (``services.bundle_create``: an officer files as the enterprise's agent, 代办) for ``subject``."""
+    """File the bundle for ``subject`` (``services.bundle_create``: an officer files as the enterprise's agent)."""
     ids = [int(i) for i in items]
     found = {i.pk: i for i in Item.objects.filter(pk__in=ids, status=Item.Status.ACTIVE)}
     require(len(found) == len(set(ids)), _("Some items do not exist or take no applications."))

@@ -187,4 +187,3 @@ class ProjectLinksMixin:
                 raise serializers.ValidationError({"enterprise": [_("No enterprise you may see has this id.")]})
         link = links.project_link_enterprise(project=project, enterprise=enterprise, by=request.user)
         return Response(EnterpriseLinkSerializer(link).data, status=status.HTTP_201_CREATED)
-

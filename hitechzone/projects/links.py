@@ -70,7 +70,10 @@ def project_placements(user, project: Project) -> list[ProjectParcel]:
 
 def project_enterprise(user, project: Project) -> ProjectEnterprise | None:
     return (
-        ProjectEnterprise.objects.for_user(user).filter(project=project).select_related("enterprise", "linked_by").first()
+        ProjectEnterprise.objects.for_user(user)
+        .filter(project=project)
+        .select_related("enterprise", "linked_by")
+        .first()
     )
 
 

@@ -247,13 +247,16 @@ class ParcelReleaseQuerySet(ScopedQuerySet):
         from hitechzone.enterprises.models import officer_enterprise_ids
 
         return self.filter(
-            models.Q(parcel__in=Parcel.objects.for_user(user)) | models.Q(former_enterprise__in=officer_enterprise_ids(user))
+            models.Q(parcel__in=Parcel.objects.for_user(user))
+            | models.Q(former_enterprise__in=officer_enterprise_ids(user))
         )
 
     def scope_enterprise(self, user):
         if not user.enterprise_id:
             return self.none()
-        return self.filter(models.Q(former_enterprise_id=user.enterprise_id) | models.Q(parcel__enterprise_id=user.enterprise_id))
+        return self.filter(
+            models.Q(former_enterprise_id=user.enterprise_id) | models.Q(parcel__enterprise_id=user.enterprise_id)
+        )
 
 
 class ParcelRelease(models.Model):
@@ -270,7 +273,12 @@ class ParcelRelease(models.Model):
     )
     released_on = models.DateField(_("handed back on"))
     source_type = models.ForeignKey(
-        ContentType, verbose_name=_("freed by (kind)"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        verbose_name=_("freed by (kind)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     source_id = models.PositiveBigIntegerField(_("freed by (id)"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
@@ -293,6 +301,6 @@ class ParcelRelease(models.Model):
 
     @property
     def source_url(self) -> str:
-        """The page of what freed the parcel (the exit case), if it has one; read after ``prefetch_related("source")``."""
+        """The page of what freed the parcel (the exit case), if any; read after ``prefetch_related("source")``."""
         found = getattr(self.source, "get_absolute_url", None)
         return found() if found else ""

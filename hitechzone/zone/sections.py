@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["register_parcel_section", "parcel_sections_for"]
+__all__ = ["parcel_sections_for", "register_parcel_section"]
 
 
 @dataclass(frozen=True)
@@ -53,5 +53,7 @@ def parcel_sections_for(user, parcel) -> list[ShownSection]:
     for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
         found = section.rows(user, parcel)
         if found is not None:
-            shown.append(ShownSection(key=section.key, title=section.title, template=section.template, rows=list(found)))
+            shown.append(
+                ShownSection(key=section.key, title=section.title, template=section.template, rows=list(found))
+            )
     return shown

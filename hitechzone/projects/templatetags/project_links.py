@@ -4,8 +4,7 @@
 from django import template
 
 from hitechzone.common.bundles import bundle_provider
-
-from .. import links
+from hitechzone.projects import links
 
 register = template.Library()
 
