@@ -54,8 +54,17 @@ class PlacementSerializer(serializers.Serializer):
     releases = ReleaseSerializer(many=True, source="parcel.releases.all")
 
 
+class VisibleParcelField(CodeOrIdRelatedField):
+    """A parcel looked up among those the requesting user may see (``Parcel.objects.for_user``): another is "not
+    found", like every related object a user sets."""
+
+    def get_queryset(self):
+        request = self.root.context.get("request")
+        return Parcel.objects.for_user(getattr(request, "user", None))
+
+
 class PlaceSerializer(serializers.Serializer):
-    parcels = CodeOrIdRelatedField(many=True, queryset=Parcel.objects.all(), help_text=_("parcel codes or ids"))
+    parcels = VisibleParcelField(many=True, queryset=Parcel.objects.all(), help_text=_("parcel codes or ids"))
 
 
 class BundleProgressSerializer(serializers.Serializer):
