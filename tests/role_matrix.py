@@ -224,6 +224,13 @@ SAMPLES: dict[str, dict] = {
     "projects/<pk>/score/": {"pk": "invproject_a"},
     "projects/<pk>/decision/": {"pk": "invproject_a"},
     "projects/<pk>/stage/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/bundle/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/enterprise/": {"pk": "invproject_a"},
+    "api/v1/projects/<pk>/parcels/": {"pk": "invproject_a"},
+    "projects/<pk>/bundle/": {"pk": "invproject_a"},
+    "projects/<pk>/enterprise/": {"pk": "invproject_a"},
+    "projects/<pk>/parcels/": {"pk": "invproject_a"},
+    "zone/parcels/<pk>/": {"pk": "parcel_a"},
 }  # fmt: skip
 
 E = Entry
@@ -332,6 +339,12 @@ MATRIX: dict[str, Entry] = {
     'api/v1/projects/<pk>/decision/': E(get=NO_GET, write='leader'),  # leaders decide (docs/0010)
     'api/v1/projects/<pk>/stage/': E(get=NO_GET, write='admin officer_a'),  # its own officer and admins move it
     'api/v1/projects/stats/': E(),  # every role, over the projects it sees (department staff: none)
+    # A project's land, parallel approval and enterprise (issue 14, items 10-11): read with the project, written by
+    # its own officer; the freed land on offer is the investment side's.
+    'api/v1/projects/<pk>/bundle/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/enterprise/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/parcels/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    'api/v1/projects/available-land/': E(get='admin leader officer'),
     # --- The API: evaluation, energy, prices, land exit (M4) ---
     'api/v1/energy-rankings/': E(write='admin'),
     'api/v1/energy-rankings/<pk>/': E(get=''),
@@ -402,6 +415,7 @@ MATRIX: dict[str, Entry] = {
     'notifications/read-all/': E(get=NO_GET, write='all'),
     'zone/departments/': E(write=GET_ONLY),
     'zone/parcels/': E(write=GET_ONLY),
+    'zone/parcels/<pk>/': E(get='admin leader dept officer_a ent_a', write=GET_ONLY),
     # --- Pages: liaison (M1) ---
     'liaison/': E(get='admin leader dept officer ent', write=GET_ONLY),
     'liaison/assignments/': E(get='admin leader', write=GET_ONLY),
@@ -449,6 +463,10 @@ MATRIX: dict[str, Entry] = {
     'projects/board/': E(get='admin leader officer expert ent', write=GET_ONLY),
     'projects/<pk>/decision/': E(get=NO_GET, write='leader'),
     'projects/<pk>/stage/': E(get=NO_GET, write='admin officer_a'),
+    'projects/<pk>/bundle/': E(get='admin officer_a', write=GET_ONLY),
+    'projects/<pk>/enterprise/': E(get='admin officer_a', write=GET_ONLY),
+    'projects/<pk>/parcels/': E(get='admin officer_a', write=GET_ONLY),
+    'projects/land/': E(get='admin leader officer', write=GET_ONLY),
     # --- Pages: evaluation (M4) ---
     'evaluation/': E(get='admin leader officer', write=GET_ONLY, redirect='ent'),
     'evaluation/energy/': E(get='admin leader officer ent', write=GET_ONLY),

@@ -52,6 +52,12 @@ class ApprovalsConfig(AppConfig):
         audit.register(models.Review, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.Rectification, enterprise=lambda obj: obj.review.application.enterprise_id)
 
+        from hitechzone.common.bundles import register_bundle_provider
+
+        from .subjects import PROVIDER
+
+        register_bundle_provider(PROVIDER)
+
         post_save.connect(_calendar_year_saved, sender=CalendarYear, dispatch_uid="approvals.calendar_year_saved")
 
 

@@ -500,6 +500,13 @@ class Bundle(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     total_working_days = models.PositiveIntegerField(_("total (working days)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    subject = models.CharField(
+        _("for (another module's record)"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("A generic reference such as “projects.project:42” (common.bundles): the record it is opened for."),
+    )
 
     objects = BundleQuerySet.as_manager()
 

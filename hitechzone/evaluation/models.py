@@ -666,3 +666,8 @@ class ExitCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.enterprise}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluation:exit", args=[self.pk])

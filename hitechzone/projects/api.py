@@ -25,6 +25,7 @@ from hitechzone.enterprises.uscc import normalise, validate_uscc
 from hitechzone.zone.models import FunctionalArea
 
 from . import admission, services
+from .api_links import ProjectLinksMixin
 from .api_pipeline import PIPELINE_FIELDS, PREFETCH_RELATED, SELECT_RELATED, PipelineActions, PipelineFields
 from .models import Investor, Project
 from .roles import CHECK_ROLES, WRITERS
@@ -255,7 +256,7 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
 
 
-class ProjectViewSet(PipelineActions, RefusalsAnswer400, ScopedModelViewSet):
+class ProjectViewSet(PipelineActions, ProjectLinksMixin, RefusalsAnswer400, ScopedModelViewSet):
     """Investment projects (招商项目). ``?stage=`` filters (repeat it for several). Administrators and officers
     create; an officer changes only the projects he brought. The decision, the stage moves and the stats:
     api_pipeline.py."""

@@ -35,3 +35,29 @@ class ProjectsConfig(AppConfig):
         )
         audit.register(models.ProjectDecision, enterprise=lambda obj: obj.project.investor.enterprise_id)
         audit.register(models.ProjectStageEvent, enterprise=lambda obj: obj.project.investor.enterprise_id)
+        _register_links(models)
+
+
+def _register_links(models) -> None:
+    """Issue 14, items 10-11: the links' audit, and the chain old occupant → exit case → project on the pages of the
+    parcel and of both enterprises (the registries of zone and enterprises)."""
+    from hitechzone.common import audit
+    from hitechzone.enterprises.sections import register_enterprise_section
+    from hitechzone.zone.sections import register_parcel_section
+
+    from . import sections
+
+    audit.register(models.ProjectParcel, enterprise=lambda obj: obj.parcel.enterprise_id)
+    audit.register(models.ProjectEnterprise, enterprise=lambda obj: obj.enterprise_id)
+    register_parcel_section(
+        "projects", title=_("Project on this parcel"), template="projects/_parcel_projects.html",
+        rows=sections.parcel_projects, order=20,
+    )  # fmt: skip
+    register_enterprise_section(
+        "project_origin", title=_("From the investment project"), template="projects/_enterprise_origin.html",
+        rows=sections.project_origin, order=5,
+    )  # fmt: skip
+    register_enterprise_section(
+        "former_land", title=_("Its former land now"), template="projects/_former_land.html",
+        rows=sections.former_land, order=60,
+    )  # fmt: skip

@@ -406,6 +406,13 @@ class PanelMemberQuerySet(ScopedQuerySet):
     def sitting(self):
         return self.filter(status=PanelMember.Status.SITTING)
 
+
+# --- Links to the zone's land, the registry and the approval centre (issue 14, items 10-11) ---------------------------
+
+
+class ProjectLinkQuerySet(ScopedQuerySet):
+    """A project's parcels are read with the project: who may see the project sees where it is placed."""
+
     def scope_admin(self, user):
         return self.all()
 
@@ -593,3 +600,59 @@ class ProjectStageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()} ({self.on})"
+
+    def scope_enterprise(self, user):
+        return self.filter(project__in=Project.objects.for_user(user))
+
+
+class ProjectParcel(models.Model):
+    """A project placed on a parcel (freed land on offer, zone.Parcel.objects.freed()): one project per parcel."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("investment project"), on_delete=models.CASCADE, related_name="parcel_links"
+    )
+    parcel = models.OneToOneField(
+        "zone.Parcel", verbose_name=_("parcel"), on_delete=models.PROTECT, related_name="project_link"
+    )
+    placed_on = models.DateField(_("placed on"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("placed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ProjectLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["parcel__code"]
+        verbose_name = _("project's parcel")
+        verbose_name_plural = _("projects' parcels")
+
+    def __str__(self) -> str:
+        return f"{self.project} @ {self.parcel}"
+
+
+class ProjectEnterprise(models.Model):
+    """投产: the registry enterprise a project became (created from its investor) or was linked to."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("investment project"), on_delete=models.CASCADE, related_name="enterprise_link"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_enterprise = models.BooleanField(
+        _("enterprise created from the project"), default=False, help_text=_("Off: an existing enterprise was linked.")
+    )
+    linked_on = models.DateField(_("linked on"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("linked by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ProjectLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-linked_on", "-pk"]
+        verbose_name = _("project's enterprise")
+        verbose_name_plural = _("projects' enterprises")
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.enterprise}"

@@ -27,3 +27,6 @@ REVIEWERS = frozenset({Role.EXPERT})
 DECIDERS = frozenset({Role.LEADER})
 #: Who moves a project along the pipeline: its own officer (``Project.objects.editable``) and administrators.
 MOVERS = frozenset({Role.ADMIN, Role.OFFICER})
+#: Who reads the freed land on offer (issue 14 item 10): the zone's investment side. An enterprise has no business
+#: there (its own parcels are not on offer), nor experts or department staff (403).
+LAND_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER})

@@ -26,7 +26,7 @@ from hitechzone.zone.models import FunctionalArea
 
 from . import admission, exports, services
 from .models import Investor, Project
-from .roles import PAGE_ROLES, POOL_READERS, REVIEWERS, WRITERS
+from .roles import LAND_ROLES, PAGE_ROLES, POOL_READERS, REVIEWERS, WRITERS
 from .views_panels import panel_context
 from .views_pipeline import detail_context
 
@@ -36,6 +36,7 @@ NAV = (
     ("new", gettext_lazy("New project"), "projects:new", WRITERS, "bi-plus-circle"),
     ("reviews", gettext_lazy("My reviews"), "projects:reviews", REVIEWERS, "bi-clipboard-check"),
     ("experts", gettext_lazy("Experts"), "projects:experts", POOL_READERS, "bi-person-badge"),
+    ("land", gettext_lazy("Available land"), "projects:land", LAND_ROLES, "bi-geo-alt"),
 )
 
 

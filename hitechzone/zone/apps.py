@@ -19,6 +19,7 @@ class ZoneConfig(AppConfig):
         for model in (models.Brand, models.Block, models.FunctionalArea, models.Department):
             audit.register(model, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.Parcel)
+        audit.register(models.ParcelRelease, enterprise=lambda obj: obj.former_enterprise_id)
 
         register_kinds(ParcelKind(), order=30)
         register_menu("M0", _("Parcels"), "zone:parcels", ALL - {Role.EXPERT}, order=20)

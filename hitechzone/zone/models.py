@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -109,12 +111,25 @@ class ParcelQuerySet(ScopedQuerySet):
     scope_leader = scope_dept = scope_admin
 
     def scope_officer(self, user):
+        """The parcels of the enterprises he serves, and the freed land on offer (an investment officer places his
+        projects there, issue 14 item 10)."""
         from hitechzone.enterprises.models import officer_enterprise_ids
 
-        return self.filter(enterprise__in=officer_enterprise_ids(user))
+        return self.filter(models.Q(enterprise__in=officer_enterprise_ids(user)) | self._freed_q())
 
     def scope_enterprise(self, user):
         return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+    @staticmethod
+    def _freed_q():
+        return models.Q(enterprise__isnull=True) & models.Exists(
+            ParcelRelease.objects.filter(parcel=models.OuterRef("pk"))
+        )
+
+    def freed(self):
+        """Freed land on offer: parcels handed back to the zone (a :class:`ParcelRelease`) that have no land user
+        now."""
+        return self.filter(self._freed_q())
 
 
 class Parcel(models.Model):
@@ -220,3 +235,72 @@ class Parcel(models.Model):
             )
         if self.block_id and self.brand_id and self.block.brand_id != self.brand_id:
             raise ValidationError({"block": _("The block belongs to another brand.")})
+
+
+class ParcelReleaseQuerySet(ScopedQuerySet):
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_dept = scope_admin
+
+    def scope_officer(self, user):
+        from hitechzone.enterprises.models import officer_enterprise_ids
+
+        return self.filter(
+            models.Q(parcel__in=Parcel.objects.for_user(user))
+            | models.Q(former_enterprise__in=officer_enterprise_ids(user))
+        )
+
+    def scope_enterprise(self, user):
+        if not user.enterprise_id:
+            return self.none()
+        return self.filter(
+            models.Q(former_enterprise_id=user.enterprise_id) | models.Q(parcel__enterprise_id=user.enterprise_id)
+        )
+
+
+class ParcelRelease(models.Model):
+    """A parcel handed back to the zone (freed land, 腾笼换鸟), published by the module that freed it (M4's land-exit
+    case, referenced generically by ``source``) and read by the modules that offer land (M3): a parcel with a release
+    and no land user is *freed land on offer* (:meth:`ParcelQuerySet.freed`)."""
+
+    parcel = models.ForeignKey(Parcel, verbose_name=_("parcel"), on_delete=models.CASCADE, related_name="releases")
+    former_enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("former land user"),
+        on_delete=models.PROTECT,
+        related_name="released_parcels",
+    )
+    released_on = models.DateField(_("handed back on"))
+    source_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("freed by (kind)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_id = models.PositiveBigIntegerField(_("freed by (id)"), null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    reference = models.CharField(_("freed by"), max_length=64, blank=True, help_text=_("e.g. the exit case's number"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ParcelReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-released_on", "-id"]
+        verbose_name = _("parcel handed back")
+        verbose_name_plural = _("parcels handed back")
+        constraints = [
+            models.UniqueConstraint(fields=["parcel", "source_type", "source_id"], name="parcel_release_once"),
+        ]
+        indexes = [models.Index(fields=["former_enterprise", "-released_on"], name="parcel_release_former")]
+
+    def __str__(self) -> str:
+        return f"{self.parcel} ← {self.former_enterprise} {self.released_on}"
+
+    @property
+    def source_url(self) -> str:
+        """The page of what freed the parcel (the exit case), if any; read after ``prefetch_related("source")``."""
+        found = getattr(self.source, "get_absolute_url", None)
+        return found() if found else ""

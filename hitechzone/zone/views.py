@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +11,9 @@ from hitechzone.common.views import paginate
 
 from .api import ParcelFilter
 from .intake import ParcelKind
-from .models import Brand, FunctionalArea, Parcel
+from .models import Brand, FunctionalArea, Parcel, ParcelRelease
 from .queries import brand_summary, departments_with_staff
+from .sections import parcel_sections_for
 
 
 @login_required
@@ -65,6 +66,26 @@ def parcels(request):
             "areas": FunctionalArea.objects.for_user(request.user),
             "land_uses": Parcel.LandUse.choices,
         },
+    )
+
+
+@login_required
+def parcel_detail(request, pk: int):
+    """One parcel: its facts, who held it before and what freed it (腾笼换鸟), and the modules' sections (the project
+    now on it). Scoped: a parcel the user may not see is 404."""
+    user = request.user
+    qs = Parcel.objects.for_user(user).select_related("brand", "block", "functional_area", "enterprise")
+    parcel = get_object_or_404(qs, pk=pk)
+    releases = list(
+        ParcelRelease.objects.for_user(user)
+        .filter(parcel=parcel)
+        .select_related("former_enterprise")
+        .prefetch_related("source")
+    )
+    return render(
+        request,
+        "zone/parcel.html",
+        {"parcel": parcel, "releases": releases, "sections": parcel_sections_for(user, parcel)},
     )
 
 

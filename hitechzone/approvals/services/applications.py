@@ -526,14 +526,18 @@ def bundle_create(
     name: str,
     items: Iterable[Item],
     started_on: date | None = None,
+    subject: str = "",
 ) -> Bundle:
-    """并联审批: one project's applications to several departments, filed together."""
+    """并联审批: one project's applications to several departments, filed together. ``subject`` names the record of
+    another module it is opened for (``common.bundles.subject_key``, e.g. an investment project)."""
     items = list(items)
     _require(bool(name.strip()), _("Name the project."))
     _require(len(items) >= 2, _("A parallel approval bundles at least two items."))
     _require(len({i.pk for i in items}) == len(items), _("An item is listed twice."))
     started_on = _day(started_on)
-    bundle = Bundle.objects.create(name=name.strip()[:120], enterprise=enterprise, created_by=by, started_on=started_on)
+    bundle = Bundle.objects.create(
+        name=name.strip()[:120], enterprise=enterprise, created_by=by, started_on=started_on, subject=subject[:64]
+    )
     for item in items:
         application_file(by=by, item=item, enterprise=enterprise, title=name, received_on=started_on, bundle=bundle)
     return bundle

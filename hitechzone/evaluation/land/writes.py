@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from hitechzone.common.rules import require as _require
 from hitechzone.enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 from hitechzone.evaluation.models import EvaluationResult, ExitCase, ExitPolicy, Klass, RewardBasis
+from hitechzone.zone.services import parcels_release
 
 from .reads import last_date, next_status
 from .rules import (
@@ -218,6 +219,10 @@ def case_advance(*, by, case: ExitCase, to: str, on: date | None = None, note: s
         for parcel in given:
             parcel.enterprise = None
             parcel.save(update_fields=["enterprise"])
+        # Published into the zone: the freed parcels are offered to new projects (M3 reads zone, never M4).
+        parcels_release(
+            parcels=given, former_enterprise=case.enterprise, released_on=on, source=case, reference=case.code, by=by
+        )
         for parcel in swap:
             parcel.enterprise = case.enterprise
             parcel.save(update_fields=["enterprise"])
