@@ -339,11 +339,11 @@ MATRIX: dict[str, Entry] = {
     'api/v1/projects/<pk>/decision/': E(get=NO_GET, write='leader'),  # leaders decide (docs/0010)
     'api/v1/projects/<pk>/stage/': E(get=NO_GET, write='admin officer_a'),  # its own officer and admins move it
     'api/v1/projects/stats/': E(),  # every role, over the projects it sees (department staff: none)
-    # A project's land, parallel approval and enterprise (issue 14, items 10-11): read with the project, written by
-    # its own officer; the freed land on offer is the investment side's.
-    'api/v1/projects/<pk>/bundle/': E(get='admin leader officer ent_a', write='admin officer_a'),
-    'api/v1/projects/<pk>/enterprise/': E(get='admin leader officer ent_a', write='admin officer_a'),
-    'api/v1/projects/<pk>/parcels/': E(get='admin leader officer ent_a', write='admin officer_a'),
+    # A project's land, parallel approval and enterprise (issue 14, items 10-11): read with the project (expert A
+    # reviews project A), written by its own officer; the freed land on offer is the investment side's.
+    'api/v1/projects/<pk>/bundle/': E(get='admin leader officer expert_a ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/enterprise/': E(get='admin leader officer expert_a ent_a', write='admin officer_a'),
+    'api/v1/projects/<pk>/parcels/': E(get='admin leader officer expert_a ent_a', write='admin officer_a'),
     'api/v1/projects/available-land/': E(get='admin leader officer'),
     # --- The API: evaluation, energy, prices, land exit (M4) ---
     'api/v1/energy-rankings/': E(write='admin'),

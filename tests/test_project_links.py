@@ -342,3 +342,44 @@ def test_the_projects_page_reads_its_links_in_a_bounded_number_of_queries(story,
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(one)
+
+
+# --- 投产 through the pipeline (items 9 and 11 together) -------------------------------------------------------------
+
+
+def _to_construction(z):
+    from hitechzone.projects import pipeline
+    from hitechzone.projects.models import Project
+
+    P = Project.Stage
+    today = timezone.localdate()
+    road = [P.NEGOTIATION, P.REVIEW, P.SIGNED, P.LAND, P.APPROVAL, P.CONSTRUCTION]
+    for n, stage in enumerate(road):
+        if stage == P.SIGNED:
+            pipeline.project_decide(project=z.project, outcome="admit", reasons="符合产业导向", by=z.users.leader)
+        pipeline.project_move(
+            project=z.project, to_stage=stage, on=today - timedelta(days=10 - n), by=z.users.officer_b
+        )
+    return pipeline, P
+
+
+def test_moving_into_production_links_the_enterprise_and_makes_the_officer_its_service_officer(story):
+    z = story
+    links.project_place(by=z.users.officer_b, project=z.project, parcels=[z.parcel_a])
+    pipeline, P = _to_construction(z)
+    pipeline.project_move(project=z.project, to_stage=P.PRODUCTION, on=timezone.localdate(), by=z.users.officer_b)
+    z.project.refresh_from_db()
+    new = Enterprise.objects.get(uscc=z.investor.uscc)
+    assert z.project.stage == P.PRODUCTION
+    assert z.project.enterprise_link.enterprise == new
+    assert Assignment.objects.get(enterprise=new, ended_on__isnull=True).officer == z.users.officer_b
+
+
+def test_a_project_without_land_cannot_move_into_production_and_stays_where_it_was(story):
+    z = story
+    pipeline, P = _to_construction(z)
+    with pytest.raises(Refused, match="Place the project"):
+        pipeline.project_move(project=z.project, to_stage=P.PRODUCTION, on=timezone.localdate(), by=z.users.officer_b)
+    z.project.refresh_from_db()
+    assert z.project.stage == P.CONSTRUCTION
+    assert not Enterprise.objects.filter(uscc=z.investor.uscc).exists()

@@ -406,13 +406,6 @@ class PanelMemberQuerySet(ScopedQuerySet):
     def sitting(self):
         return self.filter(status=PanelMember.Status.SITTING)
 
-
-# --- Links to the zone's land, the registry and the approval centre (issue 14, items 10-11) ---------------------------
-
-
-class ProjectLinkQuerySet(ScopedQuerySet):
-    """A project's parcels are read with the project: who may see the project sees where it is placed."""
-
     def scope_admin(self, user):
         return self.all()
 
@@ -601,8 +594,22 @@ class ProjectStageEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()} ({self.on})"
 
+
+# --- Links to the zone's land, the registry and the approval centre (issue 14, items 10-11) ---------------------------
+
+
+class ProjectLinkQuerySet(ScopedQuerySet):
+    """A project's parcels are read with the project: who may see the project sees where it is placed."""
+
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_officer = scope_admin
+
     def scope_enterprise(self, user):
         return self.filter(project__in=Project.objects.for_user(user))
+
+    scope_expert = scope_enterprise  # the projects of the panels he sits on
 
 
 class ProjectParcel(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from hitechzone.accounts.roles import effective_role
 from hitechzone.common.rules import Refused, require
 
-from . import admission, stages
+from . import admission, links, stages
 from .models import Project, ProjectDecision, ProjectStageEvent
 from .roles import DECIDERS, MOVERS
 from .services import current_rules, project_checks
@@ -125,7 +125,8 @@ def may_move(user, project: Project) -> bool:
 def project_move(*, project: Project, to_stage: str, on: dt.date, by, reason: str = "") -> ProjectStageEvent:
     """Move ``project`` to ``to_stage`` on the date ``on``, by the rules of ``stages.py``: forward one stage at a
     time, pause, resume into the stage it was paused from, terminate with a reason; signed only once admitted.
-    ``on`` is not in the future and not before the project's previous move."""
+    ``on`` is not in the future and not before the project's previous move. Into 投产, the project is linked to its
+    enterprise (``links.project_link_enterprise``)."""
     require(effective_role(by) in MOVERS, _("Only the project's officer or an administrator moves its stage."))
     require(
         Project.objects.editable(by).filter(pk=project.pk).exists(),
@@ -155,6 +156,10 @@ def project_move(*, project: Project, to_stage: str, on: dt.date, by, reason: st
         refusal = stages.gate_refusal(to_stage, ProjectDecision.objects.filter(project=project).first())
         if refusal:
             raise Refused(refusal)
+        if to_stage == S.PRODUCTION:
+            # 投产 (issue 14, item 11): the project becomes, or stays linked to, its enterprise in the registry and its
+            # officer its 店小二; a refused link (no USCC, no land yet …) refuses the move with its reason.
+            links.project_link_enterprise(project=project, by=by)
     if last is not None:
         last.until = on
         last.save(update_fields=["until"])
