@@ -27,6 +27,7 @@ from .approvals import load_approvals
 from .circular import load_circular
 from .evaluation import load_evaluation
 from .liaison import load_liaison
+from .projects import load_projects
 from .trail import unrecorded
 
 PASSWORD = "demo-Zone-2026"  # noqa: S105 — the published demo password, printed by `make demo`
@@ -402,5 +403,7 @@ def load_demo(*, seed: int = 42, today: date | None = None) -> Report:
     load_liaison(rng, report, today=today, current=random.Random(f"{seed}-year-under-way"))
     load_approvals(rng, report, today=today, current=random.Random(f"{seed}-apps-{today.year}"))
     load_evaluation(rng, report, today=today)
+    # The investment projects need the land the evaluation's exit cases handed back; a stream of their own.
+    load_projects(random.Random(f"{seed}-projects"), report, today=today)
     load_circular(rng, report)
     return report

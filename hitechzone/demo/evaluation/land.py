@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -127,6 +127,15 @@ IDLE_STORY = Story(
     ((S.NEGOTIATING, date(2025, 10, 15)), (S.AGREED, date(2026, 1, 20)), (S.LAND_RETURNED, date(2026, 4, 28))),
     "2025 年 6 月起停产，厂房和土地闲置",
 )
+
+#: The idle firm whose land is handed back, when it is a machinery works: its foundry (铸造车间) stopped.
+FOUNDRY_CHAIN = "equipment"
+FOUNDRY_MAX_MU = Decimal(45)  # a small works: a 1.6亿 project fills its land at the zone's investment intensity
+FOUNDRY_STORY = replace(IDLE_STORY, notes="铸造车间 2025 年 6 月起停产，整体搬迁退出，厂房和土地闲置")
+
+
+def _land(w: World, pk: int) -> Decimal:
+    return sum((p.area_mu for p in w.parcels.get(pk, ())), Decimal(0))
 
 
 def _pick(w: World, story: Story) -> int | None:
@@ -275,7 +284,11 @@ def load_exits(w: World, report) -> None:
             cases.append(case)
             if story.name == "d3":
                 _open_persona(case.enterprise_id)
-    idle = _idle(w)[:2]
+    ranked = _idle(w)
+    # The first to stop is a machinery works whose foundry closed (the article's relocated foundry): its land, handed
+    # back, carries the investment demo's motor project (``demo/projects.py``).
+    foundry = [pk for pk in ranked if w.chain.get(pk) == FOUNDRY_CHAIN and _land(w, pk) <= FOUNDRY_MAX_MU][:1]
+    idle = foundry + [pk for pk in ranked if pk not in foundry][: 2 - len(foundry)]
     for i, pk in enumerate(idle):
         # Production stopped: the first gives its land back, the second is an idle-land candidate without a case.
         enterprise_services.enterprise_update(
@@ -283,7 +296,7 @@ def load_exits(w: World, report) -> None:
         )
         w.used.add(pk)
         if i == 0:
-            case = _play(w, IDLE_STORY, pk)
+            case = _play(w, FOUNDRY_STORY if foundry else IDLE_STORY, pk)
             if case is not None:
                 cases.append(case)
     report.add("land exit cases", len(cases))

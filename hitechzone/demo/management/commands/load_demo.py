@@ -7,6 +7,7 @@ from hitechzone.demo.approvals import HINTS
 from hitechzone.demo.circular import hints as circular_hints
 from hitechzone.demo.evaluation import hints as evaluation_hints
 from hitechzone.demo.generator import PASSWORD, PERSONAS, load_demo
+from hitechzone.demo.projects import hints as project_hints
 
 
 class Command(BaseCommand):
@@ -31,8 +32,9 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(_("Logins (password for all: %(password)s)") % {"password": PASSWORD})
             more = evaluation_hints()
-            for username, hint in circular_hints().items():
-                more[username] = f"{more[username]}; {hint}" if username in more else hint
+            for source in (circular_hints(), project_hints()):
+                for username, hint in source.items():
+                    more[username] = f"{more[username]}; {hint}" if username in more else hint
             for username, role, full_name in PERSONAS:
                 found = [str(h) for h in (HINTS.get(username), more.pop(username, None)) if h]
                 hint = f"  — {'; '.join(found)}" if found else ""
