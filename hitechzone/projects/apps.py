@@ -13,11 +13,11 @@ class ProjectsConfig(AppConfig):
         from hitechzone.common.intake import register_kinds
 
         from . import models
-        from .intake import ExpertKind
+        from .intake import ExpertKind, ProjectKind
         from .roles import MENU_ROLES
 
         register_menu("M3", _("Investment projects"), "projects:list", MENU_ROLES, order=250)
-        register_kinds(ExpertKind(), order=50)
+        register_kinds(ProjectKind(), ExpertKind(), order=50)
         audit.register(models.Investor)
         audit.register(models.Project, enterprise=lambda obj: obj.investor.enterprise_id)
         audit.register(models.AdmissionRules, enterprise=audit.NO_ENTERPRISE)

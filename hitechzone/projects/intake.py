@@ -1,4 +1,5 @@
-"""Workbook kind of M3: ``experts`` (the expert pool panels are drawn from; docs/0009).
+"""Workbook kinds of M3: ``projects`` (investment projects with their investors, issue 14 item 1) and ``experts``
+(the expert pool panels are drawn from; docs/0009).
 
 Like every kind, a file is checked whole (every bad row reported, with its cell and reason) and written all
 together or not at all. Key: 姓名 and 工作单位 together (the pool has no official number; two experts of the same
@@ -13,16 +14,19 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.intake import Column, Counts, Kind, Progress
-from hitechzone.common.spreadsheets import CellError, clean_text, parse_bool, parse_date
+from hitechzone.common.spreadsheets import CellError, clean_text, parse_bool, parse_date, parse_decimal, parse_int
 from hitechzone.enterprises.models import IndustryChain
+from hitechzone.enterprises.uscc import is_valid, normalise
+from hitechzone.zone.models import FunctionalArea
 
-from . import panels
-from .models import Expert
+from . import admission, panels, services
+from .models import Expert, Investor, Project
 
 _SPLIT = re.compile(r"[、,，;；\n]+")
 _FORMER_SPLIT = re.compile(r"[;；\n]+")
@@ -161,3 +165,158 @@ class ExpertKind(Kind):
                 "",
             ],
         ]
+
+
+def _money(value):
+    return parse_decimal(value, places=2)
+
+
+def _mu(value):
+    return parse_decimal(value, places=4)
+
+
+def _share(value):
+    found = parse_decimal(value, places=2)
+    if found is not None and found > 100:
+        raise CellError(_("A share is at most 100 (%)."))
+    return found
+
+
+class ProjectKind(Kind):
+    """Investment projects, one row each, keyed by 项目名称 and 投资方 (a name the investor list does not hold yet
+    records the investor, with its USCC and parent group). Written through the module's services, so each project
+    is checked and audited as one recorded on its page; a row the file names again is updated."""
+
+    name = "projects"
+    label = gettext_lazy("investment projects")
+    key = ("name", "investor")
+    columns = (
+        Column("项目名称", "name", clean_text, required=True, width=30),
+        Column("投资方", "investor", clean_text, required=True, width=26),
+        Column("投资方统一社会信用代码", "investor_uscc", clean_text, width=22),
+        Column("投资方母公司（集团）", "parent_group", clean_text, width=22),
+        Column("行业代码", "industry_code", clean_text, aliases=("行业代码（GB/T 4754）",), width=10),
+        Column("产业链", "chain", clean_text, width=14),
+        Column("意向功能区", "functional_area", clean_text, width=16),
+        Column("总投资（万元）", "total_investment_wan_yuan", _money, width=12),
+        Column("固定资产投资（万元）", "fixed_asset_investment_wan_yuan", _money, width=14),
+        Column("用地（亩）", "land_mu", _mu, width=10),
+        Column("计容建筑面积（m²）", "floor_area_m2", _money, width=14),
+        Column("建筑物、构筑物及堆场占地面积（m²）", "footprint_m2", _money, width=18),
+        Column("行政办公及生活服务设施用地（m²）", "admin_land_m2", _money, width=18),
+        Column("绿地面积（m²）", "green_area_m2", _money, width=12),
+        Column("达产年产值（万元）", "annual_output_wan_yuan", _money, width=12),
+        Column("达产年税收（万元）", "annual_tax_wan_yuan", _money, width=12),
+        Column("达产年增加值（万元）", "annual_value_added_wan_yuan", _money, width=12),
+        Column("年综合能耗（吨标准煤）", "annual_energy_tce", _money, width=12),
+        Column("污染物", "pollutants", clean_text, width=20),
+        Column("就业人数", "jobs", parse_int, width=10),
+        Column("研发投入占比（%）", "rd_share", _share, width=12),
+        Column("涉及危险化学品", "hazardous_chemicals", parse_bool, width=10),
+        Column("招商引资全程帮办员（登录账号）", "officer", clean_text, aliases=("帮办员",), width=16),
+    )
+    FIELDS = tuple(f for f in services.PROJECT_FIELDS if f not in ("name", "investor"))
+    RELATED = ("chain", "functional_area", "officer")
+
+    def prepare(self, rows):
+        self.chains = {}
+        for pk, code, name in IndustryChain.objects.values_list("pk", "code", "name"):
+            self.chains[code.lower()] = self.chains[name] = pk
+        self.areas = {}
+        for pk, code, name in FunctionalArea.objects.values_list("pk", "code", "name"):
+            self.areas[code.lower()] = self.areas[name] = pk
+        names = {r.get("officer") for r in rows if r.get("officer")}
+        self.officers = {u.username: u for u in User.objects.filter(username__in=names)}
+
+    def check_row(self, values, error):
+        values["pollutants"] = values.get("pollutants") or ""
+        values["hazardous_chemicals"] = bool(values.get("hazardous_chemicals"))
+        for field, limit in (("name", 128), ("investor", 128), ("parent_group", 128)):
+            if len(values.get(field) or "") > limit:
+                error(field, _("At most %(n)d characters.") % {"n": limit})
+        uscc = normalise(values.get("investor_uscc") or "")
+        if uscc and not is_valid(uscc):
+            error("investor_uscc", _("“%(v)s” is not a valid USCC.") % {"v": values["investor_uscc"]})
+        values["investor_uscc"] = uscc
+        values["parent_group"] = values.get("parent_group") or ""
+        code = values.get("industry_code") or ""
+        values["industry_code"] = ""
+        if code:
+            found = admission.normalise_industry_code(code)
+            if found is None:
+                error("industry_code", _("Unknown industry code: %(code)s") % {"code": code})
+            else:
+                values["industry_code"] = found
+        for field, table, missing in (
+            ("chain", self.chains, _("No industry chain has the code or name “%(v)s”.")),
+            ("functional_area", self.areas, _("No functional area has the code or name “%(v)s”.")),
+        ):
+            given = values.get(field) or ""
+            values[field] = None
+            if given:
+                values[field] = table.get(given.lower(), table.get(given))
+                if values[field] is None:
+                    error(field, missing % {"v": given})
+        probe = Project(**{f: values.get(f) for f in self.FIELDS if f not in self.RELATED}, name=values.get("name"))
+        try:  # the model's own limits (digits, ranges), field by field, before anything is written
+            probe.clean_fields(exclude=["investor", *self.RELATED])
+        except ValidationError as problems:
+            for field, messages in problems.message_dict.items():
+                error(field, " ".join(messages))
+        username = values.get("officer") or ""
+        values["officer"] = None
+        if username:
+            officer = self.officers.get(username)
+            if officer is None:
+                error("officer", _("No user has the username “%(v)s”.") % {"v": username})
+            elif officer.role != Role.OFFICER:
+                error("officer", _("The project's officer must be an investment officer."))
+            else:
+                values["officer"] = officer
+
+    def write(self, rows, *, batch, progress: Progress) -> Counts:
+        """Under the import's batch (each save audited through the models' signals, like the experts' kind): the
+        investors the file names are found by name, else recorded; the projects by name and investor."""
+        counts = Counts()
+        investors: dict[str, Investor] = {}
+        for investor in Investor.objects.filter(name__in={r["investor"] for r in rows}).order_by("pk"):
+            investors.setdefault(investor.name, investor)
+        projects = {
+            (p.name, p.investor.name): p
+            for p in Project.objects.filter(name__in={r["name"] for r in rows})
+            .select_related("investor")
+            .order_by("-pk")
+        }
+        chains = IndustryChain.objects.in_bulk({r["chain"] for r in rows if r["chain"]})
+        areas = FunctionalArea.objects.in_bulk({r["functional_area"] for r in rows if r["functional_area"]})
+        for n, row in enumerate(rows, start=1):
+            investor = investors.get(row["investor"])
+            if investor is None:
+                investor = Investor.objects.create(
+                    name=row["investor"], uscc=row["investor_uscc"], parent_group=row["parent_group"]
+                )
+                investors[investor.name] = investor
+            fields = {f: row[f] for f in self.FIELDS}
+            fields["chain"] = chains.get(row["chain"])
+            fields["functional_area"] = areas.get(row["functional_area"])
+            project = projects.get((row["name"], investor.name))
+            if project is None:
+                project = Project(name=row["name"], investor=investor)
+                projects[(row["name"], investor.name)] = project
+                counts.created += 1
+            elif all(getattr(project, f) == fields[f] for f in self.FIELDS):
+                counts.unchanged += 1
+                continue
+            else:
+                counts.updated += 1
+            for field, value in fields.items():
+                setattr(project, field, value)
+            project.save()
+            progress(62 + 33 * n // len(rows), _("Writing"))
+        return counts
+
+    def example_rows(self):
+        return [
+            ["示例电机年产20万台高效电机项目", "示例电机集团有限公司", "", "示例控股", "C3812", "", "", 20000, 16000,
+             40, 32000, 12000, 1800, 3500, 60000, 1400, 15000, 4000, "", 300, 5, "否", ""],
+        ]  # fmt: skip
