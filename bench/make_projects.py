@@ -163,13 +163,12 @@ def delete(clock: Clock) -> None:
     panels_sql = f"SELECT id FROM {qn(Panel._meta.db_table)} WHERE project_id IN ({projects})"
     members_sql = f"SELECT id FROM {qn(PanelMember._meta.db_table)} WHERE panel_id IN ({panels_sql})"
     with connection.cursor() as cursor:
-        # The audit records of what the latency script's draws wrote (and of anything else done on bench rows).
-        for model, ids in ((Panel, panels_sql), (PanelMember, members_sql), (Project, projects)):
-            cursor.execute(
-                f"DELETE FROM {qn(AuditEvent._meta.db_table)} WHERE content_type_id = %s "
-                f"AND object_id IN (SELECT id::text FROM ({ids}) x)",
-                [ContentType.objects.get_for_model(model).pk, *like],
-            )
+        # The audit records of what the latency script's draws wrote (also of seats removed since): they name the
+        # project, whose bench name ends with its serial (…项目（B00025）).
+        cursor.execute(
+            f"DELETE FROM {qn(AuditEvent._meta.db_table)} WHERE content_type_id = ANY(%s) AND object_repr LIKE %s",
+            [[ContentType.objects.get_for_model(m).pk for m in (Panel, PanelMember, Project)], "%项目（B_____）%"],
+        )
         cursor.execute(f"DELETE FROM {qn(Score._meta.db_table)} WHERE member_id IN ({members_sql})", like)
         cursor.execute(f"UPDATE {qn(PanelMember._meta.db_table)} SET replaces_id = NULL WHERE id IN ({members_sql})",
                        like)  # fmt: skip
