@@ -15,8 +15,9 @@ project) and as ``bench-officer001`` (every project too; it draws the panels of 
 - the board page ``/projects/board/`` (this year's figures, the funnel and the columns);
 - ``GET /api/v1/projects/?stage=`` (the first page) for 评审 and for 投产;
 - the baseline, measured in the same run: ``GET /api/v1/investors/{id}/`` (one row through the same middleware,
-  session, authentication and DRF). The table gives each p95 as a ratio to the baseline's p95 of the same role:
-  the shared machine's speed varies 2-3× with the load, the ratio much less.
+  session, authentication and DRF), in full first, then 20 times just before each case. The table gives each case's
+  p50 and p95 as ratios to that nearest baseline's: the shared machine's speed varies 2-3× with the load, the
+  ratios much less.
 
 Target: p95 < 100 ms for the draws, < 300 ms for the rest; exits 1 if one is missed. ``--explain`` prints instead,
 per case, the query log of one request and ``EXPLAIN (ANALYZE, BUFFERS)`` of its slowest query. A draw case's

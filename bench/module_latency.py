@@ -5,8 +5,10 @@ calls :func:`main`. Each case runs ``--warmup`` unmeasured times, then ``--reque
 in process (``django.test.Client`` with ``force_login`` and the production static storage, through
 ``latency.run_inprocess``). Prints a markdown table of mean, p50, p95 and max in milliseconds, the number of SQL
 queries and their time in one request, and exits 1 if a p95 reaches 500 ms (or the case's own ``target_ms``). A
-case marked ``baseline`` (say a trivial request, one per role) adds a column: each p95 ÷ that role's baseline p95,
-which holds better than the absolute figures on a shared machine whose speed varies 2-3× with the load. A path
+case marked ``baseline`` (say a trivial request, first among a role's cases) is measured in full, then again
+(``--requests`` ÷ 5, at least 20 times) just before each other case, and the table gives each case's p50 and p95
+as ratios to that nearest baseline's: they hold better than the absolute figures on a shared machine whose speed
+varies 2-3× with the load, even within a run. A path
 that answers other than 200 (not there yet, or not this role's) is reported and skipped. ``--explain`` prints
 instead, per case, the query log of one request and ``EXPLAIN (ANALYZE, BUFFERS)`` of its slowest query.
 """
@@ -80,14 +82,15 @@ def explain(client: Client, case: Case, role: str) -> None:
 
 
 def table(results: list[Result]) -> str:
-    """The markdown table; with a baseline case among the results (one per role), a column of each p95 ÷ the
-    baseline's p95 of the same role, and each case's own target."""
-    baselines = {r.role: r.stat("p95") for r in results if r.case.baseline}
+    """The markdown table; with a baseline (``Result.near``: the baseline measured just before the case), the
+    baseline's p50 / p95 and the case's p50 and p95 as ratios to them; each case's own target."""
+    baselines = any(getattr(r, "near", None) for r in results)
     own_targets = any(r.case.target_ms for r in results)
     head = "| case | role | n | mean ms | p50 ms | p95 ms | max ms | queries | SQL ms |"
     rule = "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     if baselines:
-        head, rule = head + " p95 ÷ baseline p95 |", rule + " ---: |"
+        head += " baseline just before, p50 / p95 ms | p50 ÷ baseline p50 | p95 ÷ baseline p95 |"
+        rule += " ---: | ---: | ---: |"
     head += " p95 < target |" if own_targets else f" p95 < {TARGET_MS:.0f} ms |"
     lines = [head, rule + " --- |"]
     for r in results:
@@ -100,8 +103,12 @@ def table(results: list[Result]) -> str:
             f"| {r.stat('p95'):.1f} | {r.stat('max'):.1f} | {r.queries} | {r.sql_ms:.1f} |"
         )
         if baselines:
-            base = baselines.get(r.role)
-            line += " baseline |" if r.case.baseline else (f" {r.stat('p95') / base:.1f}× |" if base else " |")
+            near = getattr(r, "near", None)
+            if near is None:
+                line += " (the baseline) | | |" if r.case.baseline else " | | |"
+            else:
+                b50, b95 = near.stat("p50"), near.stat("p95")
+                line += f" {b50:.1f} / {b95:.1f} | {r.stat('p50') / b50:.1f}× | {r.stat('p95') / b95:.1f}× |"
         lines.append(f"{line} {ok} |")
     return "\n".join(lines)
 
@@ -146,6 +153,7 @@ def main(
     for role, user in users.items():
         client = Client()
         client.force_login(user)
+        baseline = None
         for case in cases_for(role, user):
             if not case.baseline and not re.search(args.only, case.label):
                 continue
@@ -159,10 +167,16 @@ def main(
             if args.explain:
                 explain(client, case, role)
                 continue
+            near = None
+            if baseline is not None:  # the baseline again, just before this case: the same moment's machine
+                near = run_inprocess(client, baseline, max(20, args.requests // 5), 0, role)
             if case.call:
                 r = run_call(case, args.requests, args.warmup, role)
             else:
                 r = run_inprocess(client, case, args.requests, args.warmup, role)
+            r.near = near
+            if case.baseline:
+                baseline = case
             results.append(r)
             print(
                 f"  {role:<8} {case.label:<48} p50 {r.stat('p50'):7.1f}  p95 {r.stat('p95'):7.1f} ms"
