@@ -19,7 +19,7 @@ demo admission rules and scoring weights they seed). Writes, deterministically p
   days before its signing; about half of those still at 评审 have one (a third of them rejections), and so do the
   projects terminated after 评审 or rejected there;
 - **experts** (2,000 by default, ``--experts N``): 8 % academicians, 1–3 chain specialties (10 % ``general``),
-  5 % inactive, affiliations among 120 universities, institutes and firms — a few of them investors' parent groups —,
+  5 % inactive, affiliations among 61 universities, institutes and firms — a few of them investors' parent groups —,
   a third with a former affiliation (some of them an investor's), 5 % declaring a conflict with an investor;
 - **panels** for every project with a decision and for half of those at 评审 without one: drawn by
   ``panels.eligibility`` + ``panels.draw`` on the generated pool (conflicts excluded as the service excludes them),
