@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,10 +118,26 @@ def _party(project: Project) -> panels.Party:
     )
 
 
+CANDIDATE_FIELDS = (
+    "id", "academician", "active", "specialties", "affiliation", "former_affiliations", "declared_conflicts"
+)  # fmt: skip
+
+
+def _candidate_rows(qs) -> list:
+    """The experts' fields the rules read, one row each. On PostgreSQL the whole pool comes as one JSON array that
+    psycopg decodes at once: Django's JSON fields decode their three values per expert one by one, which was a
+    third of a draw's time with 2,000 experts (bench/README.md, issue 14)."""
+    if qs is None and connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(Expert._meta.get_field(f).column) for f in CANDIDATE_FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT json_agg(json_build_array({columns})) FROM {qn(Expert._meta.db_table)}")  # noqa: S608 — names from the model's meta
+            return cursor.fetchone()[0] or []
+    return list((qs if qs is not None else Expert.objects.all()).values_list(*CANDIDATE_FIELDS))
+
+
 def _candidates(qs=None) -> list[panels.Candidate]:
-    rows = (qs if qs is not None else Expert.objects.all()).values_list(
-        "pk", "academician", "active", "specialties", "affiliation", "former_affiliations", "declared_conflicts"
-    )
+    rows = _candidate_rows(qs)
     return [
         panels.Candidate(
             id=pk,
@@ -177,9 +193,11 @@ def panel_draw(*, by, project: Project, size: int | None = None, seed: int | Non
     except panels.Shortfall as error:
         raise Refused(str(error)) from None
     panel = existing or Panel(project=project)
+    panel.project = project  # read once: each member's audit record names the panel, i.e. the project
     if existing is not None:
-        # One by one, each removal audited; the latest seats first (a replacement names the seat it took).
-        for member in list(existing.members.order_by("-seat")):
+        # One by one, each removal audited; the latest seats first (a replacement names the seat it took). The
+        # experts are read with the seats: each audit record names its expert (no query per seat).
+        for member in list(existing.members.select_related("expert").order_by("-seat")):
             member.delete()
     panel.size, panel.seed, panel.chain, panel.weights = size, seed, chain, weights
     panel.eligible = [c.id for c in eligible]
@@ -187,8 +205,9 @@ def panel_draw(*, by, project: Project, size: int | None = None, seed: int | Non
     panel.replacements = []
     panel.drawn_on, panel.drawn_by, panel.drawn_at = today, by, timezone.now()
     panel.save()
+    experts = Expert.objects.in_bulk(members)  # one read for the members' audit records (they name the expert)
     for seat, expert_id in enumerate(members, start=1):
-        PanelMember.objects.create(panel=panel, expert_id=expert_id, seat=seat)
+        PanelMember.objects.create(panel=panel, expert=experts[expert_id], seat=seat)
     return panel
 
 

@@ -145,16 +145,28 @@ def funnel(*, user, year: int) -> list[tuple[str, int]]:
 def board(*, user) -> list[dict]:
     """The board's columns, one per stage (the road, then 暂停 and 终止): each with its number of projects and its
     :data:`BOARD_COLUMN` projects moved most recently, each annotated ``since`` (the date of its latest move, else
-    the day it was recorded). Two queries: the counts, and the cards (the projects joined to their move in force)."""
+    the day it was recorded). Three queries: the counts, the cards' ids, and the cards (the projects joined to their
+    move in force, their investor and officer).
+
+    The cards are ranked on narrow rows (id, stage, date) and only the winners' ids are read first, then those rows
+    joined: ranking the joined rows sorted every project's full row (at 10,000 projects 5 MB, past ``work_mem``: a
+    sort on disk, 45 of the board's 105 ms of SQL), and with the ranking as a subquery the planner, blind to how
+    few rows it keeps, still joined all 10,000 (bench/README.md, issue 14)."""
     projects = Project.objects.for_user(user)
     counts = dict(projects.order_by().values_list("stage").annotate(n=Count("pk")))
-    rows = (
-        projects.select_related("investor", "officer")
-        .annotate(current=FilteredRelation("stage_events", condition=Q(stage_events__until__isnull=True)))
-        .annotate(since=Coalesce(F("current__on"), F("created_on")))
+
+    def with_since(qs):  # each project's move in force (none for a project still at 线索 unmoved) and its date
+        current = FilteredRelation("stage_events", condition=Q(stage_events__until__isnull=True))
+        return qs.annotate(current=current).annotate(since=Coalesce(F("current__on"), F("created_on")))
+
+    ranked = (
+        with_since(projects)
         .annotate(place=Window(RowNumber(), partition_by=F("stage"), order_by=[F("since").desc(), F("pk").desc()]))
         .filter(place__lte=BOARD_COLUMN)
-        .order_by("stage", "place")
+        .values_list("pk", flat=True)
+    )
+    rows = with_since(Project.objects.filter(pk__in=list(ranked)).select_related("investor", "officer")).order_by(
+        "stage", "-since", "-pk"
     )
     cards: dict[str, list] = {stage: [] for stage in S.values}
     for project in rows:

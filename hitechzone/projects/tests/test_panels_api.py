@@ -500,3 +500,25 @@ def test_the_leader_reads_the_panels_result_beside_his_decision_sealed_until_eve
     assert 'data-testid="decision-scores"' in decision_card
     assert "80.00" in decision_card
     assert 'data-code="admit"' in decision_card
+
+
+def test_a_draw_reads_the_experts_twice_whatever_the_panels_size(zone, review):
+    """The pool once, the members once: each seat's audit record names its expert without a query of its own, on
+    the seats a new draw removes as on those it creates (an N+1 the issue 14 bench found)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(6):
+        Expert.objects.create(name=f"专家{n}", specialties=["general"], affiliation=f"单位{n}")
+
+    def expert_reads(size, seed):
+        with CaptureQueriesContext(connection) as ctx:
+            panel_services.panel_draw(by=zone.users.admin, project=review.project, size=size, seed=seed)
+        return sum('FROM "projects_expert"' in q["sql"] for q in ctx.captured_queries)
+
+    expert_reads(5, 1)
+    assert expert_reads(5, 2) == 2  # 5 seats removed, 5 created
+    assert expert_reads(9, 3) == 2  # 5 removed, 9 created
+    assert expert_reads(9, 4) == 2  # 9 removed, 9 created
+    events = AuditEvent.objects.filter(content_type__model="panelmember", action="delete").order_by("-pk")
+    assert review.project.name in events.first().object_repr
