@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,29 +20,16 @@ from django.utils.translation import gettext_lazy
 from hitechzone.accounts.models import Role, User
 from hitechzone.accounts.roles import effective_role
 from hitechzone.common.rules import Refused
-from hitechzone.common.views import deny_unless, module_nav, paginate
+from hitechzone.common.views import deny_unless, paginate
 from hitechzone.enterprises.models import IndustryChain
 from hitechzone.zone.models import FunctionalArea
 
 from . import admission, exports, services
 from .models import Investor, Project
-from .roles import LAND_ROLES, PAGE_ROLES, POOL_READERS, REVIEWERS, WRITERS
+from .nav import render_page as _render
+from .roles import PAGE_ROLES, WRITERS
 from .views_panels import panel_context
 from .views_pipeline import detail_context
-
-NAV = (
-    ("list", gettext_lazy("Projects"), "projects:list", PAGE_ROLES, "bi-briefcase"),
-    ("board", gettext_lazy("Pipeline board"), "projects:board", PAGE_ROLES, "bi-kanban"),
-    ("new", gettext_lazy("New project"), "projects:new", WRITERS, "bi-plus-circle"),
-    ("reviews", gettext_lazy("My reviews"), "projects:reviews", REVIEWERS, "bi-clipboard-check"),
-    ("experts", gettext_lazy("Experts"), "projects:experts", POOL_READERS, "bi-person-badge"),
-    ("land", gettext_lazy("Available land"), "projects:land", LAND_ROLES, "bi-geo-alt"),
-)
-
-
-def _render(request, template: str, context: dict):
-    return render(request, template, {"projects_nav": module_nav(request, NAV, home="projects:list"), **context})
-
 
 # --- Form -----------------------------------------------------------------------------------------------------------
 

@@ -25,8 +25,8 @@ from hitechzone.zone.models import Parcel
 
 from . import links
 from .models import Project
+from .nav import render_page as _render
 from .roles import LAND_ROLES, WRITERS
-from .views import _render
 
 
 @login_required

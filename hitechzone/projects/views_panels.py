@@ -26,15 +26,10 @@ from hitechzone.enterprises.models import IndustryChain
 
 from . import admission, panel_services, panels, services
 from .models import Expert, Panel, PanelMember, Project
+from .nav import render_page as _render
 from .roles import PANEL_ROLES, POOL_READERS, REVIEWERS
 
 SIZES = tuple(range(panels.MIN_SIZE, panels.MAX_SIZE + 1, 2))
-
-
-def _render(request, template: str, context: dict):
-    from .views import _render as render_with_nav  # the module's menu (views imports this module)
-
-    return render_with_nav(request, template, context)
 
 
 def _chain_names() -> dict[str, str]:

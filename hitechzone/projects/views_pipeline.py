@@ -24,6 +24,7 @@ from hitechzone.common.views import deny_unless
 
 from . import admission, pipeline, stages, stats
 from .models import Project, ProjectDecision, ProjectStageEvent
+from .nav import render_page as _render
 from .roles import DECIDERS, MOVERS, PAGE_ROLES
 
 S = Project.Stage
@@ -190,8 +191,6 @@ def _shown(key: str, value):
 @login_required
 def project_board(request):
     """The pipeline board: the year's figures, the funnel, and the stages as columns (a list on a phone)."""
-    from .views import _render
-
     user = request.user
     deny_unless(user, PAGE_ROLES)
     this_year = timezone.localdate().year
