@@ -77,7 +77,7 @@ def load_liaison(rng: random.Random, report, *, today: date, current: random.Ran
         return  # loaded already
     assignments = list(Assignment.objects.filter(ended_on__isnull=True).select_related("enterprise").order_by("id"))
     users = _enterprise_users(assignments, report)
-    visits = _visits(rng, assignments, today)
+    visits = _visits(rng, assignments, today, under_way=current or rng)
     Visit.objects.bulk_create(visits, batch_size=2000)
     report.add("visits", len(visits))
     _department_users(report)
@@ -122,10 +122,13 @@ def _department_users(report) -> None:
     report.add("department users", len(new))
 
 
-def _visits(rng, assignments, today: date) -> list[Visit]:
+def _visits(reference, assignments, today: date, *, under_way) -> list[Visit]:
+    """The visits of ``YEAR`` from ``reference``, those of the year under way from ``under_way``: how many days the
+    month under way has so far must not move the reference stream (the later modules' reference year draws on it)."""
     visits = []
     notes = ["走访了解生产经营情况", "宣讲惠企政策", "了解项目进度", "协调用工需求", "节前安全生产检查"]
     for year in (YEAR, YEAR + 1):
+        rng = reference if year == YEAR else under_way
         for month in range(1, 13):
             days = _month_days(year, month, today)
             if not days:

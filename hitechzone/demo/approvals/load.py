@@ -52,14 +52,16 @@ def load_approvals(
     # The year under way, up to today (the certificates' serials go on from one counter), leaving room in the last
     # weeks for the applications the services play there.
     last = w.days.on_or_before(today)
+    # What depends on today draws from the year under way's stream, never from ``rng``: the modules loaded after this
+    # one draw their reference year from it.
+    under_way = replace(w, rng=current or random.Random(f"apps-{today.year}"))
     if today.year > YEAR and last.year == today.year:
-        under_way = replace(w, rng=current or random.Random(f"apps-{today.year}"))
         count = applications_until(w, last) * applications // APPLICATIONS
         count, thin = room_for(w, last, count, w.days.before(last, RECENT_WORKING_DAYS), PLAYED)
         cases, bundles = plan_year(
             under_way, count, year=today.year, last=last, open_overdue=OPEN_OVERDUE_UNDER_WAY, thin=thin
         )
         write(under_way, cases, bundles, report)
-    load_recent(w, report)
+    load_recent(under_way, report)
     services.report_overdue(today=today)
     services.warn_yellow(today=today)

@@ -434,20 +434,22 @@ def window_start() -> date:
 
 
 def test_the_reference_years_figures_are_as_the_seed_made_them(zone):
-    """The year under way draws from a stream of its own: 2025's figures for seed 42 stay exactly as they were."""
+    """The year under way draws from a stream of its own: 2025's figures for seed 42 stay exactly as they were,
+    whatever the day the demo is loaded on (they moved with the day until the liaison's visits of the month under way
+    and the approvals' last weeks stopped drawing from the reference stream)."""
     stats = queries.year_stats(user=admin(), year=YEAR)
     figures = {k: stats[k] for k in ("applications", "completed", "approved", "refused", "rejected", "on_time")}
     assert figures == {
         "applications": 3000,
-        "completed": 2938,
-        "approved": 2889,
-        "refused": 49,
-        "rejected": 47,
-        "on_time": 2837,
+        "completed": 2941,
+        "approved": 2884,
+        "refused": 57,
+        "rejected": 44,
+        "on_time": 2842,
     }
-    assert (stats["on_time_rate"], stats["average_working_days"], stats["paused"]) == (0.9656, 4.1, 285)
+    assert (stats["on_time_rate"], stats["average_working_days"], stats["paused"]) == (0.9663, 4.1, 303)
     assert (stats["bundles"]["count"], stats["bundles"]["average_working_days"]) == (10, 7.5)
-    assert Review.objects.filter(application__received_on__year=YEAR).count() == 2065
+    assert Review.objects.filter(application__received_on__year=YEAR).count() == 2031
 
 
 def test_the_year_under_way_has_as_many_applications_a_day_as_the_reference_year(zone):
