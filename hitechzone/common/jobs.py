@@ -166,17 +166,20 @@ class _Beat(threading.Thread):
             connection.close()
 
     def _time_out(self) -> None:
+        # The cancel is sent under the lock: the handler's thread, once the exception reaches it, waits in
+        # handler_finished() until the cancel has gone out, so a late cancel can never hit the statement that records
+        # the job's end (it did under load: the end's UPDATE was cancelled and the connection dropped).
         with self._lock:
             if not self.handler_running:
                 return
             self.timed_out = True
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.target), ctypes.py_object(JobTimeLimit))
-        cancel = getattr(self.raw, "cancel_safe", None) or getattr(self.raw, "cancel", None)
-        if cancel is not None and connection.vendor == "postgresql":
-            try:  # a handler waiting on a long statement: PostgreSQL stops the statement
-                cancel()
-            except Exception:
-                logger.warning("job %s: the running statement could not be cancelled", self.job.pk)
+            cancel = getattr(self.raw, "cancel_safe", None) or getattr(self.raw, "cancel", None)
+            if cancel is not None and connection.vendor == "postgresql":
+                try:  # a handler waiting on a long statement: PostgreSQL stops the statement
+                    cancel()
+                except Exception:
+                    logger.warning("job %s: the running statement could not be cancelled", self.job.pk)
 
     def handler_finished(self) -> None:
         """The handler returned or raised: from now on no time-limit exception reaches its thread."""
