@@ -38,8 +38,7 @@ import argparse
 import os
 import random
 import sys
-import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,6 +54,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from make_liaison import Clock, aware  # noqa: E402  (the bench scripts' shared timer and aware datetimes)
 
 from hitechzone.accounts.models import Role, User  # noqa: E402
 from hitechzone.common.bulk import bulk_insert  # noqa: E402
@@ -106,24 +106,6 @@ UNIVERSITIES = ["浙江大学", "清华大学", "上海交通大学", "华东理
 TITLES = ["教授", "研究员", "教授级高工", "高级工程师", "副教授", "副研究员", "高级经济师"]
 TERMINATE_REASONS = ["投资方战略调整，项目取消", "用地条件无法满足", "环评不予通过", "投资方资金链紧张", "迁往他地"]
 PAUSE_REASONS = ["投资方内部审批中", "等待用地指标", "市场行情变化，投资方暂缓", "环评补充材料"]
-
-
-def aware(d: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(d.year, d.month, d.day, hour, minute, tzinfo=TZ)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.start = self.last = time.perf_counter()
-
-    def lap(self, what: str) -> None:
-        now = time.perf_counter()
-        print(f"  {what:<52} {now - self.last:7.1f} s   (total {now - self.start:6.1f} s)", flush=True)
-        self.last = now
-
-    @property
-    def total(self) -> float:
-        return time.perf_counter() - self.start
 
 
 def investor_uscc(serial: int) -> str:
