@@ -42,7 +42,7 @@ from django.utils import timezone  # noqa: E402
 from module_latency import Case, main  # noqa: E402
 
 from hitechzone.accounts.models import User  # noqa: E402
-from hitechzone.projects import panel_services, panels, stats  # noqa: E402
+from hitechzone.projects import panel_services, panels, pool, stats  # noqa: E402
 from hitechzone.projects.models import Expert, Panel, Project, Score  # noqa: E402
 
 DRAW_MS = 100.0
@@ -81,12 +81,12 @@ def cases_for(role: str, user: User) -> list[Case]:
     def service_draw():
         panel_services.panel_draw(by=user, project=project, seed=next(seeds))
 
-    pool = panel_services._candidates()
+    candidates = pool.read().candidates
     party = panel_services._party(project)
     chain = project.chain.code if project.chain_id else ""
 
     def rules_draw():
-        eligible, _excluded = panels.eligibility(pool, chain=chain, party=party, today=timezone.localdate())
+        eligible, _excluded = panels.eligibility(candidates, chain=chain, party=party, today=timezone.localdate())
         panels.draw([(c.id, c.academician) for c in eligible], seed=next(seeds))
 
     investor = project.investor_id

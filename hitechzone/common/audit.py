@@ -24,6 +24,7 @@ Public API::
     snapshot(obj) -> dict
     diff(before: dict | None, after: dict | None) -> dict
     bulk_events(*, model, rows, user, source, batch=None) -> int
+    record_bulk(model, [(obj, action, changes)], *, by=None) -> int  # bulk_events by the context's user
     bulk_write(*models)                       # context manager: this block records its bulk writes to these models
     unrecorded(*models, reason)               # context manager: this block's bulk writes are not recorded, because
     declared(model) -> str | None             # what the enclosing block declared for the model
@@ -577,6 +578,25 @@ def bulk_events(
         written += len(chunk)
     _last_event.set(None)
     return written
+
+
+def record_bulk(
+    model: type[models.Model], changes: Iterable[tuple[models.Model, str, dict]], *, by=None
+) -> int:
+    """The audit records of writes to ``model`` made in bulk (``bulk_create``, ``QuerySet.update()``, a raw delete:
+    no signal), one per ``(object, action, changes)`` — build ``changes`` with :func:`snapshot` and :func:`diff` —
+    by the audit context's user (else ``by``), with its source and batch, in the caller's transaction. An object's
+    enterprise and text are the registration's, as a ``save()`` records them (read before a deletion's rows go)."""
+    registration = _registration(model)
+    context = current()
+    user = (context.resolve_user() if context is not None else None) or by
+    return bulk_events(
+        model=model,
+        rows=[(obj.pk, _repr(obj), registration.enterprise_id(obj), action, change) for obj, action, change in changes],
+        user=user,
+        source=context.source if context is not None else Source.SYSTEM,
+        batch=context.batch if context is not None else None,
+    )
 
 
 # --- Declared bulk writes ---------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet
 
-from . import panel_services, panels
+from . import panel_services, panels, pool
 from .models import Expert, Panel, Project
 from .roles import DRAW_ROLES, PANEL_ROLES, REVIEWERS
 
@@ -147,11 +147,8 @@ def panel_answer(user, panel: Panel) -> dict:
     SQL; bench/README.md, issue 14). An expert sees the members, not who was excluded nor why."""
     seats = list(panel.members.select_related("expert", "replaces").order_by("seat"))
     auditor = user.effective_role != Role.EXPERT
-    names = {}
+    names = pool.read().names if auditor and panel.excluded else {}
     reasons = panels.reason_texts()
-    if auditor and panel.excluded:
-        ids = [e["expert"] for e in panel.excluded]
-        names = dict(Expert.objects.filter(pk__in=ids).values_list("pk", "name"))
     return {
         "seed": panel.seed,
         "size": panel.size,

@@ -15,16 +15,18 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role
 from hitechzone.accounts.roles import effective_role
+from hitechzone.common import audit
+from hitechzone.common.models import AuditEvent
 from hitechzone.common.rules import Refused, require
 from hitechzone.enterprises.models import IndustryChain
 
-from . import panels
+from . import panels, pool
 from .models import Expert, Panel, PanelMember, Project, Score, ScoringWeights
 
 EXPERT_FIELDS = (
@@ -118,45 +120,9 @@ def _party(project: Project) -> panels.Party:
     )
 
 
-CANDIDATE_FIELDS = (
-    "id", "academician", "active", "specialties", "affiliation", "former_affiliations", "declared_conflicts"
-)  # fmt: skip
-
-
-def _candidate_rows(qs) -> list:
-    """The experts' fields the rules read, one row each. On PostgreSQL the whole pool comes as one JSON array that
-    psycopg decodes at once: Django's JSON fields decode their three values per expert one by one, which was a
-    third of a draw's time with 2,000 experts (bench/README.md, issue 14)."""
-    if qs is None and connection.vendor == "postgresql":
-        qn = connection.ops.quote_name
-        columns = ", ".join(qn(Expert._meta.get_field(f).column) for f in CANDIDATE_FIELDS)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT json_agg(json_build_array({columns})) FROM {qn(Expert._meta.db_table)}")  # noqa: S608 — names from the model's meta
-            return cursor.fetchone()[0] or []
-    return list((qs if qs is not None else Expert.objects.all()).values_list(*CANDIDATE_FIELDS))
-
-
-def _candidates(qs=None) -> list[panels.Candidate]:
-    rows = _candidate_rows(qs)
-    return [
-        panels.Candidate(
-            id=pk,
-            academician=academician,
-            active=active,
-            specialties=tuple(specialties or ()),
-            affiliation=affiliation,
-            former_affiliations=tuple(
-                (f["name"], panels.parse_date(f["until"])) for f in former or () if panels.parse_date(f.get("until"))
-            ),
-            declared_conflicts=tuple(declared or ()),
-        )
-        for pk, academician, active, specialties, affiliation, former, declared in rows
-    ]
-
-
 def _eligibility(project: Project, today):
     chain = project.chain.code if project.chain_id else ""
-    eligible, excluded = panels.eligibility(_candidates(), chain=chain, party=_party(project), today=today)
+    eligible, excluded = panels.eligibility(pool.read().candidates, chain=chain, party=_party(project), today=today)
     return chain, eligible, excluded
 
 
@@ -184,7 +150,10 @@ def panel_draw(*, by, project: Project, size: int | None = None, seed: int | Non
     weights = ScoringWeights.current()
     require(weights is not None, _("No scoring weights have been set."))
     existing = Panel.objects.filter(project=project).first()
+    seats = []
     if existing is not None:
+        # The seats locked before the check: a score submitted meanwhile waits for this draw, then finds no seat.
+        seats = list(existing.members.select_for_update(of=("self",)).select_related("expert").order_by("-seat"))
         require(not _scoring_started(existing), _("Scoring has started: the panel can no longer be drawn again."))
     today = timezone.localdate()
     chain, eligible, excluded = _eligibility(project, today)
@@ -192,22 +161,36 @@ def panel_draw(*, by, project: Project, size: int | None = None, seed: int | Non
         members = panels.draw([(c.id, c.academician) for c in eligible], seed=seed, size=size)
     except panels.Shortfall as error:
         raise Refused(str(error)) from None
-    panel = existing or Panel(project=project)
-    panel.project = project  # read once: each member's audit record names the panel, i.e. the project
-    if existing is not None:
-        # One by one, each removal audited; the latest seats first (a replacement names the seat it took). The
-        # experts are read with the seats: each audit record names its expert (no query per seat).
-        for member in list(existing.members.select_related("expert").order_by("-seat")):
-            member.delete()
-    panel.size, panel.seed, panel.chain, panel.weights = size, seed, chain, weights
-    panel.eligible = [c.id for c in eligible]
-    panel.excluded = excluded
-    panel.replacements = []
-    panel.drawn_on, panel.drawn_by, panel.drawn_at = today, by, timezone.now()
-    panel.save()
-    experts = Expert.objects.in_bulk(members)  # one read for the members' audit records (they name the expert)
-    for seat, expert_id in enumerate(members, start=1):
-        PanelMember.objects.create(panel=panel, expert=experts[expert_id], seat=seat)
+    drawn = {
+        "size": size, "seed": seed, "chain": chain, "weights": weights, "eligible": [c.id for c in eligible],
+        "excluded": excluded, "replacements": [], "drawn_on": today, "drawn_by": by, "drawn_at": timezone.now(),
+    }  # fmt: skip
+    experts = Expert.objects.in_bulk(members)  # one read: each new seat's audit record names its expert
+    with audit.bulk_write(Panel, PanelMember):
+        if existing is None:
+            panel = Panel(project=project, **drawn)
+            panel.save()  # its creation audited by the signal
+        else:
+            panel = existing
+            panel.project = project  # read once: each seat's audit record names the panel, i.e. the project
+            before = audit.snapshot(panel)
+            for name, value in drawn.items():
+                setattr(panel, name, value)
+            # The panel and its seats in bulk, each change recorded below as a save() and a delete() record them:
+            # a redraw is 4 writes, not 2 per seat (bench/README.md, issue 14).
+            Panel.objects.filter(pk=panel.pk).update(**drawn)
+            PanelMember.objects.filter(pk__in=[m.pk for m in seats])._raw_delete(PanelMember.objects.db)
+            audit.record_bulk(Panel, [(panel, AuditEvent.Action.UPDATE, audit.diff(before, audit.snapshot(panel)))])
+            audit.record_bulk(
+                PanelMember,
+                [(m, AuditEvent.Action.DELETE, audit.diff(audit.snapshot(m), None)) for m in seats],
+            )  # the latest seats first, as they were deleted one by one
+        new_seats = PanelMember.objects.bulk_create(
+            [PanelMember(panel=panel, expert=experts[e], seat=seat) for seat, e in enumerate(members, start=1)]
+        )
+        audit.record_bulk(
+            PanelMember, [(m, AuditEvent.Action.CREATE, audit.diff(None, audit.snapshot(m))) for m in new_seats]
+        )
     return panel
 
 

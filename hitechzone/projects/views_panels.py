@@ -24,7 +24,7 @@ from hitechzone.common.rules import Refused
 from hitechzone.common.views import deny_unless, paginate
 from hitechzone.enterprises.models import IndustryChain
 
-from . import admission, panel_services, panels, services
+from . import admission, panel_services, panels, pool, services
 from .models import Expert, Panel, PanelMember, Project
 from .nav import render_page as _render
 from .roles import PANEL_ROLES, POOL_READERS, REVIEWERS
@@ -63,7 +63,7 @@ def panel_context(user, project: Project) -> dict:
     auditor = role != Role.EXPERT
     excluded = []
     if auditor and panel.excluded:
-        names = dict(Expert.objects.filter(pk__in=[e["expert"] for e in panel.excluded]).values_list("pk", "name"))
+        names = pool.read().names
         conflicts_first = sorted(panel.excluded, key=lambda e: (e["code"] not in panels.CONFLICTS, e["expert"]))
         excluded = [
             {"name": names.get(e["expert"], "—"), "code": e["code"], "conflict": e["code"] in panels.CONFLICTS,
