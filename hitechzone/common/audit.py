@@ -580,9 +580,7 @@ def bulk_events(
     return written
 
 
-def record_bulk(
-    model: type[models.Model], changes: Iterable[tuple[models.Model, str, dict]], *, by=None
-) -> int:
+def record_bulk(model: type[models.Model], changes: Iterable[tuple[models.Model, str, dict]], *, by=None) -> int:
     """The audit records of writes to ``model`` made in bulk (``bulk_create``, ``QuerySet.update()``, a raw delete:
     no signal), one per ``(object, action, changes)`` — build ``changes`` with :func:`snapshot` and :func:`diff` —
     by the audit context's user (else ``by``), with its source and batch, in the caller's transaction. An object's

@@ -176,11 +176,13 @@ def panel_draw(*, by, project: Project, size: int | None = None, seed: int | Non
             before = audit.snapshot(panel)
             for name, value in drawn.items():
                 setattr(panel, name, value)
+            changes = audit.diff(before, audit.snapshot(panel))
             # The panel and its seats in bulk, each change recorded below as a save() and a delete() record them:
-            # a redraw is 4 writes, not 2 per seat (bench/README.md, issue 14).
-            Panel.objects.filter(pk=panel.pk).update(**drawn)
+            # a redraw is 4 writes, not 2 per seat; the panel's fields that changed only (the pool's ~90 KB of
+            # eligible and excluded experts are mostly the same from one draw to the next; bench/README.md, issue 14).
+            Panel.objects.filter(pk=panel.pk).update(**{name: drawn[name] for name in changes})
             PanelMember.objects.filter(pk__in=[m.pk for m in seats])._raw_delete(PanelMember.objects.db)
-            audit.record_bulk(Panel, [(panel, AuditEvent.Action.UPDATE, audit.diff(before, audit.snapshot(panel)))])
+            audit.record_bulk(Panel, [(panel, AuditEvent.Action.UPDATE, changes)])
             audit.record_bulk(
                 PanelMember,
                 [(m, AuditEvent.Action.DELETE, audit.diff(audit.snapshot(m), None)) for m in seats],

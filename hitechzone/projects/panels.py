@@ -113,13 +113,16 @@ INACTIVE, SPECIALTY, AFFILIATION, FORMER, DECLARED = (
 CONFLICTS = (AFFILIATION, FORMER, DECLARED)
 
 
-def exclusion(c: Candidate, *, chain: str, party: Party, today: dt.date, sides: dict | None = None) -> dict | None:
-    """Why ``c`` may not sit on the project's panel (a JSON-ready record), or None when he may. ``sides``: the
-    party's :meth:`Party.sides`, when the caller has them already."""
+def exclusion(
+    c: Candidate, *, chain: str, party: Party, today: dt.date, sides: dict | None = None, cutoff: dt.date | None = None
+) -> dict | None:
+    """Why ``c`` may not sit on the project's panel (a JSON-ready record), or None when he may. ``sides`` and
+    ``cutoff``: the party's :meth:`Party.sides` and the day :data:`CONFLICT_YEARS` before ``today``, when the caller
+    has them already (:func:`eligibility` works them out once for the whole pool)."""
     sides = party.sides() if sides is None else sides
     if norm(c.affiliation) in sides:
         return {"expert": c.id, "code": AFFILIATION, "organisation": c.affiliation, "side": sides[norm(c.affiliation)]}
-    cutoff = years_before(today, CONFLICT_YEARS)
+    cutoff = years_before(today, CONFLICT_YEARS) if cutoff is None else cutoff
     for organisation, until in c.former_affiliations:
         if norm(organisation) in sides and until >= cutoff:
             return {"expert": c.id, "code": FORMER, "organisation": organisation, "side": sides[norm(organisation)],
@@ -139,14 +142,18 @@ def eligibility(
 ) -> tuple[list[Candidate], list[dict]]:
     """(the eligible, sorted by id; the excluded with their reasons, by id)."""
     eligible, excluded = [], []
-    sides = party.sides()
+    sides, cutoff = party.sides(), years_before(today, CONFLICT_YEARS)
     for c in sorted(candidates, key=lambda c: c.id):
-        found = exclusion(c, chain=chain, party=party, today=today, sides=sides)
+        found = exclusion(c, chain=chain, party=party, today=today, sides=sides, cutoff=cutoff)
         if found is None:
             eligible.append(c)
         else:
             excluded.append(found)
     return eligible, excluded
+
+
+#: What an exclusion record's words depend on: every key of the records :func:`exclusion` writes but the expert.
+REASON_KEYS = ("code", "organisation", "side", "until", "chain")
 
 
 def reason_texts() -> Callable[[dict], str]:
@@ -155,7 +162,8 @@ def reason_texts() -> Callable[[dict], str]:
     memo: dict[tuple, str] = {}
 
     def text(record: dict) -> str:
-        key = tuple(sorted((k, str(v)) for k, v in record.items() if k != "expert"))
+        get = record.get
+        key = (get("code"), get("organisation"), get("side"), get("until"), get("chain"))  # REASON_KEYS
         found = memo.get(key)
         if found is None:
             found = memo[key] = reason_text(record)

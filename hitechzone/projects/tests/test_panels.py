@@ -76,6 +76,25 @@ def test_a_conflict_is_the_reason_given_before_inactivity():
     assert excluded_code(Candidate(id=1, active=False, affiliation="Acme Holdings")) == panels.AFFILIATION
 
 
+def test_the_reasons_are_worded_once_per_kind_and_each_record_gets_its_own_words():
+    records = [
+        panels.exclusion(c, chain="fluorine", party=PARTY, today=TODAY)
+        for c in (
+            Candidate(id=1, affiliation="Acme Holdings"),
+            Candidate(id=2, former_affiliations=(("示例电机集团有限公司", dt.date(2025, 1, 1)),)),
+            Candidate(id=3, former_affiliations=(("Acme Holdings", dt.date(2025, 1, 2)),)),
+            Candidate(id=4, declared_conflicts=("91330100MA2B3C4D5E",)),
+            Candidate(id=5, active=False),
+            Candidate(id=6, specialties=("silicon",)),
+            Candidate(id=7, specialties=("silicon",)),
+        )
+    ]
+    assert all(set(r) - {"expert"} <= set(panels.REASON_KEYS) for r in records)
+    texts = panels.reason_texts()
+    assert [texts(r) for r in records] == [panels.reason_text(r) for r in records]
+    assert len({texts(r) for r in records}) == 6
+
+
 def pool(n, academicians=1):
     return [(i, i <= academicians) for i in range(1, n + 1)]
 
