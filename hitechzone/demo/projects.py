@@ -39,6 +39,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.approvals import services as approval_services
+from hitechzone.approvals.models import Application, Item
+from hitechzone.common.calendar import add_working_days
 from hitechzone.enterprises.models import Assignment, Enterprise, IndustryChain
 from hitechzone.evaluation.models import ExitCase
 from hitechzone.projects import links, panel_services, panels, pipeline, services
@@ -55,6 +58,7 @@ from hitechzone.projects.models import (
 from hitechzone.zone.models import FunctionalArea, Parcel
 
 from . import reference as ref
+from .approvals.base import APPROVED, PROJECT_ITEMS
 from .trail import unrecorded
 
 S = Project.Stage
@@ -677,6 +681,57 @@ def _article(w: World) -> None:
     # 审批: the project company enters the registry, its officer its 店小二 (and, in the approval centre, its agent).
     links.project_link_enterprise(project=project, by=player.officer)
     player.date_link(dates[S.APPROVAL])
+    _article_bundle(w, project, dates[S.APPROVAL])
+    w.add("parallel approvals")
+
+
+def _certificate(department, day: date) -> str:
+    """The department's next certificate number of the year, in the approvals demo's form."""
+    serial = Application.objects.filter(
+        department=department, certificate_no__startswith=f"高新{department.short_name}准字〔{day.year}〕"
+    ).count()
+    while True:
+        serial += 1
+        number = f"高新{department.short_name}准字〔{day.year}〕第{serial:04d}号"
+        if not Application.objects.filter(certificate_no=number).exists():
+            return number
+
+
+def _article_bundle(w: World, project: Project, opened: date) -> None:
+    """Its officer files the approvals in parallel as the company's agent (代办) the day the project enters 审批: the
+    approvals demo's first project bundle, every material handed in, each application accepted the next working
+    day and approved within its limit — as far as today reaches."""
+    by_name = {i.current.name: i for i in Item.objects.filter(status=Item.Status.ACTIVE).select_related("current")}
+    items = [by_name[n] for n in PROJECT_ITEMS[0] if n in by_name]
+    if len(items) < 2:
+        return  # no approval centre loaded
+    bundle = links.project_open_bundle(
+        by=project.officer, project=project, items=[i.pk for i in items], started_on=opened
+    )
+    staff = {}
+    for user in User.objects.filter(role=Role.DEPARTMENT, is_active=True).order_by("pk"):
+        staff.setdefault(user.department_id, user)
+    accepted = add_working_days(opened, 1).value
+    if accepted > w.today:
+        return
+    applications = Application.objects.filter(bundle_id=bundle.pk).select_related("department").order_by("pk")
+    for k, application in enumerate(applications):
+        clerk = staff[application.department_id]
+        provided = list(application.version.materials.values_list("pk", flat=True))
+        approval_services.application_check(application=application, by=clerk, provided=provided, on=accepted)
+        application = approval_services.application_assign(
+            application=application, by=clerk, assignee=clerk, on=accepted
+        )
+        days = 2 + 2 * k if application.limit_days is None else min(application.limit_days, 2 + 2 * k)
+        done = add_working_days(accepted, days).value  # 即办 (a limit of 0): the day it is accepted
+        if done <= w.today:
+            approval_services.application_complete(
+                application=application,
+                by=clerk,
+                outcome=APPROVED,
+                certificate_no=_certificate(application.department, done),
+                on=done,
+            )
 
 
 # --- Loading it all -------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ end); every test reads it inside its own savepoint.
 """
 
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -18,12 +19,13 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from hitechzone.accounts.models import User
+from hitechzone.approvals.models import Application
 from hitechzone.common.models import AuditEvent
 from hitechzone.demo import generator, reference
 from hitechzone.demo import projects as demo_projects
 from hitechzone.enterprises.models import Assignment, Enterprise
 from hitechzone.evaluation.models import ExitCase
-from hitechzone.projects import panel_services, pipeline, services
+from hitechzone.projects import links, panel_services, pipeline, services
 from hitechzone.projects.models import (
     Expert,
     Investor,
@@ -156,6 +158,15 @@ def test_the_articles_motor_project_landed_on_the_foundrys_parcels_in_under_60_d
     company = ProjectEnterprise.objects.get(project=project).enterprise
     assert company.name == project.investor.name
     assert Assignment.objects.filter(enterprise=company, officer=project.officer, ended_on__isnull=True).exists()
+    # Its approvals filed in parallel by its officer as the company's agent, the day it entered 审批, and shown on it.
+    [bundle] = links.project_bundles(project.officer, project)
+    assert bundle.started_on == dates[S.APPROVAL]
+    applications = Application.objects.filter(bundle_id=bundle.pk)
+    assert {a.enterprise_id for a in applications} == {company.pk}
+    assert {a.agent_id for a in applications} == {project.officer.pk}
+    assert (bundle.total, bundle.done, bundle.overdue) == (5, 5, 0)  # long done by 7 December 2026
+    assert [(a.outcome, a.on_time) for a in applications] == [("approved", True)] * 5
+    assert bundle.completed_on < dates[S.APPROVAL] + timedelta(days=30)
 
 
 def test_expert1_and_expert2_have_reviews_to_do_on_different_panels(zone):
