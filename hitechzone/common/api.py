@@ -9,12 +9,14 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 
+from .paging import DeferredJoinPaginator
 from .rules import Refused
 
 MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds
 
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = DeferredJoinPaginator  # deep pages without the cost of the rows before them
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -4,7 +4,6 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
@@ -12,12 +11,14 @@ from django.views.decorators.http import require_safe
 
 from hitechzone.accounts.roles import effective_role
 
+from .paging import DeferredJoinPaginator
+
 PAGE_SIZE = 25
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """One page of a queryset plus the query string without ``page`` (for the pager links)."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(queryset, per_page).get_page(request.GET.get("page"))
     params: QueryDict = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()

@@ -123,7 +123,7 @@ class Enterprise(models.Model):
         EXITED = "exited", _("Exited")
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
-    name = models.CharField(_("name"), max_length=128, db_index=True)
+    name = models.CharField(_("name"), max_length=128)
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
     industry = models.ForeignKey(
         Industry, verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -169,6 +169,8 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         indexes = [
+            # The registry's order: a deep page reads its ids from this index alone (common/paging.py).
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
             models.Index(fields=["brand", "name"], name="enterprise_brand_name"),
             models.Index(fields=["functional_area", "name"], name="enterprise_area_name"),
         ]
