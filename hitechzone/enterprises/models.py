@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,7 +106,25 @@ class EnterpriseQuerySet(ScopedQuerySet):
         code = normalise(q)
         if len(code) == 18:
             return self.filter(uscc=code)
-        return self.filter(models.Q(name__icontains=q) | models.Q(uscc__startswith=code))
+        name = models.Q(name__icontains=q)
+        if len(q) == 2 and connections[self.db].vendor == "postgresql":
+            # Two characters have no trigram: the bigram index finds them (migration 0008), icontains decides. From
+            # three on, the trigram index of 0004 serves icontains itself, and better for a common fragment.
+            name &= models.Q(name__bigrams=q)
+        return self.filter(name | models.Q(uscc__startswith=code))
+
+
+class NameBigrams(models.Lookup):
+    """``name__bigrams="衡图"``: every two-character substring of the fragment is one of the name's, both upper-cased
+    — what the GIN index of migration 0008 answers (PostgreSQL only). Necessary, not sufficient, for the fragment to
+    be in the name: :meth:`EnterpriseQuerySet.search` puts it beside ``icontains``."""
+
+    lookup_name = "bigrams"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"hz_bigrams(UPPER({lhs})) @> hz_bigrams(UPPER({rhs}))", [*lhs_params, *rhs_params]
 
 
 class Enterprise(models.Model):
@@ -181,6 +199,9 @@ class Enterprise(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.uscc = normalise(self.uscc)
         super().save(*args, **kwargs)
+
+
+Enterprise._meta.get_field("name").register_lookup(NameBigrams)
 
 
 class ContactQuerySet(ScopedQuerySet):
