@@ -9,17 +9,66 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 
-from .paging import DeferredJoinPaginator
+from .paging import BadCursor, DeferredJoinPaginator, NoCursor, keyset_page
 from .rules import Refused
 
 MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds
 
 
 class Pagination(PageNumberPagination):
+    """``?page=`` (numbered pages, deep ones through a deferred join) or ``?cursor=`` (a keyset walk: start with an
+    empty cursor, follow ``next``; the same cost at any depth, no count)."""
+
     django_paginator_class = DeferredJoinPaginator  # deep pages without the cost of the rows before them
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    cursor_query_param = "cursor"
+    cursor = False
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.cursor = self.cursor_query_param in request.query_params
+        if not self.cursor:
+            return super().paginate_queryset(queryset, request, view)
+        from rest_framework.exceptions import ValidationError
+
+        self.request = request
+        try:
+            rows, self.next_cursor = keyset_page(
+                queryset, request.query_params[self.cursor_query_param], self.get_page_size(request)
+            )
+        except (NoCursor, BadCursor) as error:
+            message = (
+                _("This list cannot be walked by cursor: use ?page=.")
+                if isinstance(error, NoCursor)
+                else _("This is not a cursor of this list: start again with ?cursor= (empty) and follow “next”.")
+            )
+            raise ValidationError({self.cursor_query_param: [message]}) from None
+        return rows
+
+    def get_paginated_response(self, data):
+        if not self.cursor:
+            return super().get_paginated_response(data)
+        from rest_framework.response import Response
+        from rest_framework.utils.urls import replace_query_param
+
+        url = self.request.build_absolute_uri()
+        following = replace_query_param(url, self.cursor_query_param, self.next_cursor) if self.next_cursor else None
+        return Response({"next": following, "results": data})
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("Walk the list by cursor instead of by page: give it empty first, then follow “next”.")
+                ),
+                "schema": {"type": "string"},
+            },
+        ]
 
 
 class ScopedViewSetMixin:

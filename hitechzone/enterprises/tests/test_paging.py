@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hitechzone.common.paging import DEFER_FROM, DeferredJoinPaginator, deferrable
+from hitechzone.common.paging import DEFER_FROM, DeferredJoinPaginator, deferrable, keyset_page
 from hitechzone.enterprises.models import Enterprise, IndustryChain
 from hitechzone.enterprises.tests.factories import BrandFactory, valid_uscc
 
@@ -91,3 +91,52 @@ def test_a_deep_page_of_the_registry_lists_the_plain_slices_names(zone, registry
     shown = list(dict.fromkeys(names[(deep - 1) * 25 : deep * 25]))
     assert all(name in body for name in shown)
     assert names[0] not in body  # page 1's, repeated only there
+
+
+# --- The API's cursor -----------------------------------------------------------------------------------------------
+
+
+def test_walking_the_registry_by_cursor_gives_every_row_once_in_order_at_a_constant_cost(zone, registry, api_as):
+    api = api_as(zone.users.admin)
+    ordered = list(Enterprise.objects.order_by("name", "id").values_list("pk", flat=True))
+    seen, costs = [], set()
+    url = "/api/v1/enterprises/?cursor=&page_size=37"
+    while url:
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert set(body) == {"next", "results"}
+        seen += [row["id"] for row in body["results"]]
+        costs.add(len(ctx.captured_queries))
+        url = body["next"]
+    assert seen == ordered
+    assert len(costs) <= 2  # the last page reads no key for a next cursor
+
+
+def test_a_descending_or_filtered_walk_by_keys_is_the_plain_order(registry):
+    for qs in (
+        Enterprise.objects.order_by("-name", "-id"),
+        Enterprise.objects.filter(name__contains="企业00").order_by("name"),  # made total with the id
+    ):
+        walked, cursor = [], ""
+        while True:
+            rows, cursor = keyset_page(qs, cursor, 11)
+            walked += [e.pk for e in rows]
+            if cursor is None:
+                break
+        assert walked == list(qs.order_by(*qs.query.order_by, "pk").values_list("pk", flat=True))
+
+
+def test_a_foreign_cursor_or_a_list_that_cannot_be_walked_is_a_400_naming_the_cursor(zone, registry, api_as):
+    api = api_as(zone.users.admin)
+    first = api.get("/api/v1/enterprises/?cursor=&page_size=5").json()
+    other = first["next"].split("cursor=")[1].split("&")[0]
+    for bad in ("not-a-cursor", "e30", other[:-4]):
+        response = api.get(f"/api/v1/enterprises/?cursor={bad}")
+        assert response.status_code == 400
+        assert "cursor" in response.json()
+    # indicators are ordered by their enterprise, i.e. by the enterprise's own ordering: no key of theirs to walk
+    response = api.get("/api/v1/enterprise-indicators/?cursor=")
+    assert response.status_code == 400
+    assert "?page=" in response.json()["cursor"][0]
