@@ -16,6 +16,7 @@ from hitechzone.evaluation import energy_api, land_api
 from hitechzone.liaison import api as liaison_api
 from hitechzone.projects import api as projects_api
 from hitechzone.projects import api_panels as projects_panels_api
+from hitechzone.talent import api as talent_api
 from hitechzone.zone import api as zone_api
 
 router = DefaultRouter()
@@ -40,7 +41,16 @@ router.register("approval-items", approvals_api.ItemViewSet, basename="approval-
 router.register("applications", approvals_api.ApplicationViewSet, basename="application")
 router.register("approval-bundles", approvals_api.BundleViewSet, basename="approval-bundle")
 router.register("rectifications", approvals_api.RectificationViewSet, basename="rectification")
-API_MODULES = (projects_api, projects_panels_api, evaluation_api, energy_api, land_api, circular_api, optimize_api)
+API_MODULES = (
+    projects_api,
+    projects_panels_api,
+    evaluation_api,
+    energy_api,
+    land_api,
+    circular_api,
+    optimize_api,
+    talent_api,
+)
 for module in (*API_MODULES, project_api):
     for prefix, viewset, basename in module.ROUTES:
         router.register(prefix, viewset, basename=basename)
@@ -61,6 +71,7 @@ urlpatterns = [
     *circular_api.PATHS,
     *optimize_api.PATHS,
     *project_api.PATHS,
+    *talent_api.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hitechzone.projects",
     "hitechzone.evaluation",
     "hitechzone.circular",
+    "hitechzone.talent",
     "hitechzone.demo",
 ]
 

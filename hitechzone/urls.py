@@ -26,6 +26,7 @@ urlpatterns = [
     path("projects/", include("hitechzone.projects.urls", namespace="projects")),
     path("evaluation/", include("hitechzone.evaluation.urls", namespace="evaluation")),
     path("circular/", include("hitechzone.circular.urls", namespace="circular")),
+    path("talent/", include("hitechzone.talent.urls", namespace="talent")),
     path("notifications/", include("hitechzone.common.notification_views", namespace="notifications")),
     path("calendar/", include("hitechzone.common.calendar_views")),
     path("admin/", admin.site.urls),

@@ -24,6 +24,7 @@ def build_world(zone):
     zone.block = f.BlockFactory(code="gaoxin-core", name="高新核心区", brand=zone.brand_a)
     zone.area = f.FunctionalAreaFactory(code="biochemical", name="生物化工功能区", brand=zone.brand_a)
     zone.notification_a = Notification.objects.create(user=users.ent_a, kind="test", text="甲方通知", key="matrix-a")
+    _talent(zone)  # first: the newest audit event (the audit URLs' sample) stays the other modules'
     _liaison(zone)
     _approvals(zone)
     _circular(zone)
@@ -174,3 +175,36 @@ def _evaluation_runs(zone):
         reward_rate=Decimal("0.10"),
     )
     zone.exit_policy = ExitPolicy.objects.create(year=2025, reward_basis="share", reward_rate=Decimal("0.10"))
+
+
+def _talent(zone):
+    """M6: department A is the talent office; A's talent, grant and team application belong to enterprise A."""
+    from hitechzone.talent import services
+
+    users = zone.users
+    services.talent_office_set(by=users.admin, department=zone.dept_a)
+    office = users.dept_a
+    zone.platform = services.platform_save(
+        by=office, name="国家氟材料工程技术研究中心", kind="engineering_centre", level="national"
+    )
+    zone.incubator = services.incubator_save(
+        by=office, name="上海张江飞地孵化器", city="上海", location="张江药谷", floor_area_m2=Decimal(3000),
+        investment_wan_yuan=Decimal(2000), teams_incubated=6,
+    )  # fmt: skip
+    services.incubator_link(by=office, incubator=zone.incubator, enterprise=zone.ent_a)
+    zone.partner = services.partner_save(
+        by=office, name="浙江某理工大学", kind="university", agreement_signed_on=date(2020, 5, 1)
+    )
+    zone.talent_a = services.talent_save(
+        by=office, name="甲方人才", level="provincial", enterprise=zone.ent_a, id_number="11010519491231002X",
+        phone="13812345678",
+    )  # fmt: skip
+    zone.fund = services.fund_save(by=office, name="创新基金", year=2025, budget_wan_yuan=Decimal(1000))
+    zone.grant_a = services.grant_apply(
+        by=users.ent_a, fund=zone.fund, recipient_enterprise=zone.ent_a, amount_wan_yuan=Decimal(100), purpose="研发"
+    )
+    zone.team_a = services.team_apply(
+        by=users.ent_a, team_name="甲方团队", leader_name="甲方带头人", project="氟材料", enterprise=zone.ent_a,
+        registered_capital_wan_yuan=Decimal(500), planned_investment_wan_yuan=Decimal(2000),
+        members=[{"name": "甲方博士", "degree": "phd", "programme": ""}],
+    )  # fmt: skip
