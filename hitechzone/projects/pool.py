@@ -13,7 +13,6 @@ rows, when they are needed, so both are of one snapshot. Elsewhere (SQLite) the 
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from django.db import connections, router
@@ -32,7 +31,6 @@ class Pool:
 
 
 _cache: dict[str, tuple[str, Pool]] = {}  # database alias → (version, pool)
-_lock = threading.Lock()
 
 
 def _formers(items) -> tuple[tuple[str, object], ...]:
@@ -93,6 +91,5 @@ def read() -> Pool:
     if rows is None:
         return cached[1]
     pool = _parse(rows)
-    with _lock:
-        _cache[alias] = (version, pool)
+    _cache[alias] = (version, pool)  # one assignment: a thread reads the old pair or the new one
     return pool

@@ -160,6 +160,28 @@ NEW_TITLES = {
 BACK = {"platform": "talent:platforms", "incubator": "talent:incubators", "partner": "talent:partners"}
 
 
+#: What :func:`_attempt` returns when the service refused (the form then holds why).
+REFUSED = object()
+
+
+def _attempt(form, write):
+    """Run a service's write for a valid form; its refusals become the form's errors (each named field on its field,
+    the rest above the form) and the answer is :data:`REFUSED`. Otherwise the write's result."""
+    try:
+        return write()
+    except services.FieldErrors as refusal:
+        for name, errors in refusal.errors.items():
+            form.add_error(name if name in form.fields else None, errors)
+    except services.Refused as refusal:
+        form.add_error(None, str(refusal))
+    return REFUSED
+
+
+def _saved(form, write) -> bool:
+    """:func:`_attempt` for a write whose result the view does not need: whether it was made."""
+    return _attempt(form, write) is not REFUSED
+
+
 @login_required
 def record_new(request, kind: str):
     """The form of a platform, an incubator or a partner (administrators and the talent office)."""
@@ -167,17 +189,10 @@ def record_new(request, kind: str):
     if not roles.may_write(user):
         raise PermissionDenied
     form = f.FORMS[kind](request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            getattr(services, f"{kind}_save")(by=user, **form.cleaned_data)
-        except services.FieldErrors as refusal:
-            for name, errors in refusal.errors.items():
-                form.add_error(name if name in form.fields else None, errors)
-        except services.Refused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(BACK[kind])
+    save = getattr(services, f"{kind}_save")
+    if request.method == "POST" and form.is_valid() and _saved(form, lambda: save(by=user, **form.cleaned_data)):
+        messages.success(request, _("Saved."))
+        return redirect(BACK[kind])
     return render_page(request, "talent/form.html", {"form": form, "title": NEW_TITLES[kind], "back": BACK[kind]})
 
 
@@ -259,14 +274,8 @@ def talent_new(request):
         raise PermissionDenied
     form = f.TalentForm(request.POST or None, enterprises=Enterprise.objects.for_user(user).order_by("name"))
     if request.method == "POST" and form.is_valid():
-        try:
-            talent = services.talent_save(by=user, **form.cleaned_data)
-        except services.FieldErrors as refusal:
-            for name, errors in refusal.errors.items():
-                form.add_error(name if name in form.fields else None, errors)
-        except services.Refused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        talent = _attempt(form, lambda: services.talent_save(by=user, **form.cleaned_data))
+        if talent is not REFUSED:
             messages.success(request, _("Talent %(n)s recorded.") % {"n": talent.name})
             return redirect("talent:talent", pk=talent.pk)
     return render_page(request, "talent/form.html", {"form": form, "title": _("New talent"), "back": "talent:talents"})
@@ -307,12 +316,8 @@ def funds(request):
     if roles.may_write(user):
         form = f.FundForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                fund = services.fund_save(by=user, **form.cleaned_data)
-            except services.FieldErrors as refusal:
-                for name, errors in refusal.errors.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
+            fund = _attempt(form, lambda: services.fund_save(by=user, **form.cleaned_data))
+            if fund is not REFUSED:
                 messages.success(request, _("Fund %(f)s opened.") % {"f": fund})
                 return redirect("talent:fund", pk=fund.pk)
     elif request.method == "POST":
@@ -372,14 +377,8 @@ def grant_new(request):
         enterprises=Enterprise.objects.for_user(user).order_by("name"),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.grant_apply(by=user, **form.cleaned_data)
-        except services.FieldErrors as refusal:
-            for name, errors in refusal.errors.items():
-                form.add_error(name if name in form.fields else None, errors)
-        except services.Refused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        grant = _attempt(form, lambda: services.grant_apply(by=user, **form.cleaned_data))
+        if grant is not REFUSED:
             messages.success(request, _("The application for a grant is recorded."))
             return redirect("talent:fund", pk=grant.fund_id)
     return render_page(
@@ -397,17 +396,9 @@ def grant(request, pk: int):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.instalment_pay(by=user, grant=obj, **form.cleaned_data)
-            except services.FieldErrors as refusal:
-                for name, errors in refusal.errors.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            except services.Refused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                messages.success(request, _("The instalment is recorded."))
-                return redirect("talent:grant", pk=obj.pk)
+        if form.is_valid() and _saved(form, lambda: services.instalment_pay(by=user, grant=obj, **form.cleaned_data)):
+            messages.success(request, _("The instalment is recorded."))
+            return redirect("talent:grant", pk=obj.pk)
     return render_page(
         request,
         "talent/grant.html",
@@ -471,14 +462,8 @@ def team_new(request):
         members = data.pop("members")
         if roles.effective_role(user) == roles.ENTERPRISE:
             data["enterprise"] = user.enterprise
-        try:
-            application = services.team_apply(by=user, members=members, **data)
-        except services.FieldErrors as refusal:
-            for name, errors in refusal.errors.items():
-                form.add_error(name if name in form.fields else None, errors)
-        except services.Refused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        application = _attempt(form, lambda: services.team_apply(by=user, members=members, **data))
+        if application is not REFUSED:
             messages.success(request, _("The team's application is submitted."))
             return redirect("talent:team", pk=application.pk)
     return render_page(
@@ -504,17 +489,10 @@ def team(request, pk: int):
         action = request.POST.get("action", "")
         if form.is_valid() and action not in {t.action for t in actions}:
             form.add_error(None, _("Choose one of the steps offered."))
-        if form.is_valid():
-            try:
-                services.team_step(by=user, application=application, action=action, **form.cleaned_data)
-            except services.FieldErrors as refusal:
-                for name, errors in refusal.errors.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            except services.Refused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                messages.success(request, _("The step is recorded."))
-                return redirect("talent:team", pk=application.pk)
+        step = {"by": user, "application": application, "action": action}
+        if form.is_valid() and _saved(form, lambda: services.team_step(**step, **form.cleaned_data)):
+            messages.success(request, _("The step is recorded."))
+            return redirect("talent:team", pk=application.pk)
     members = list(application.members.all())
     return render_page(
         request,
