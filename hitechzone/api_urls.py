@@ -17,6 +17,7 @@ from hitechzone.liaison import api as liaison_api
 from hitechzone.projects import api as projects_api
 from hitechzone.projects import api_panels as projects_panels_api
 from hitechzone.talent import api as talent_api
+from hitechzone.talent import api_review as talent_review_api
 from hitechzone.zone import api as zone_api
 
 router = DefaultRouter()
@@ -72,6 +73,7 @@ urlpatterns = [
     *optimize_api.PATHS,
     *project_api.PATHS,
     *talent_api.PATHS,
+    *talent_review_api.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

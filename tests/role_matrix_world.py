@@ -29,6 +29,7 @@ def build_world(zone):
     _approvals(zone)
     _circular(zone)
     _projects(zone)
+    _team_review(zone)  # after _projects: the one expert pool is filled there
     _evaluation(zone)
     _evaluation_runs(zone)
     zone.job_a = Job.objects.create(kind="test", user=users.ent_a)
@@ -140,6 +141,24 @@ def _projects(zone):
         by=users.admin, name="乙评审专家", specialties=["general"], affiliation="甲方投资集团", user=users.expert_b
     )
     zone.panel_a = panel_services.panel_draw(by=users.admin, project=zone.invproject_a, seed=1)
+
+
+def _team_review(zone):
+    """M6's expert review (docs/0013): A's second team application, under review, with a panel drawn from the one
+    pool — expert A sits on it; expert B is excluded (his affiliation hosts the team's talent's platform)."""
+    from hitechzone.talent import review, services
+
+    users, office = zone.users, zone.users.dept_a
+    zone.team_review_a = services.team_apply(
+        by=users.ent_a, team_name="甲方评审团队", leader_name="甲方评审带头人", project="氟膜", enterprise=zone.ent_a,
+        registered_capital_wan_yuan=Decimal(300), planned_investment_wan_yuan=Decimal(1000), members=[],
+    )  # fmt: skip
+    services.team_step(by=office, application=zone.team_review_a, action="accept")
+    platform = services.platform_save(
+        by=office, name="甲方集团研究院", kind="institute", level="city", host="甲方投资集团"
+    )
+    services.talent_save(by=office, name="甲方评审人才", team="甲方评审团队", platform=platform)
+    zone.team_panel_a = review.panel_draw(by=users.admin, application=zone.team_review_a, seed=1)
 
 
 def _evaluation(zone):

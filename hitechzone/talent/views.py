@@ -27,11 +27,15 @@ from hitechzone.enterprises.models import Enterprise
 from . import forms as f
 from . import queries, roles, services
 from .models import Degree, Fund, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
+from .views_review import panel_context
+from .views_review import urlpatterns as review_urls
 
 ALL = roles.MENU_ROLES
 PUBLIC = roles.PUBLIC_READERS
 STAFF = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT})  # the talent office among department staff (checked)
 APPLICANTS = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT, roles.ENTERPRISE})
+#: The team applications' pages: the applicants, and experts for the applications of the panels they sit on.
+TEAM_READERS = APPLICANTS | {roles.Role.EXPERT}
 
 # (key, label, url name, roles, icon); staff-only entries are shown to department staff of the talent office only.
 NAV = (
@@ -39,7 +43,7 @@ NAV = (
     ("platforms", gettext_lazy("Platforms"), "talent:platforms", PUBLIC, "bi-building"),
     ("incubators", gettext_lazy("Incubators"), "talent:incubators", PUBLIC, "bi-rocket-takeoff"),
     ("talents", gettext_lazy("Talents"), "talent:talents", STAFF, "bi-person-badge"),
-    ("teams", gettext_lazy("Team applications"), "talent:teams", APPLICANTS, "bi-people"),
+    ("teams", gettext_lazy("Team applications"), "talent:teams", TEAM_READERS, "bi-people"),
     ("funds", gettext_lazy("Innovation fund"), "talent:funds", APPLICANTS, "bi-cash-coin"),
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
 )
@@ -432,7 +436,7 @@ def grant_decide(request, pk: int, decision: str):
 @login_required
 def teams(request):
     user = request.user
-    _deny_unless(user, APPLICANTS)
+    _deny_unless(user, TEAM_READERS)
     qs = queries.team_applications(user).order_by("-submitted_on", "-pk")
     status = request.GET.get("status", "")
     if status in queries.TeamApplication.Status.values:
@@ -474,7 +478,7 @@ def team_new(request):
 @login_required
 def team(request, pk: int):
     user = request.user
-    _deny_unless(user, APPLICANTS, scoped=True)
+    _deny_unless(user, TEAM_READERS, scoped=True)
     application = get_object_or_404(
         queries.team_applications(user).prefetch_related(
             "members", Prefetch("steps", queryset=TeamStep.objects.select_related("by"))
@@ -504,6 +508,7 @@ def team(request, pk: int):
             "steps": application.steps.all(),
             "actions": actions,
             "form": form,
+            **panel_context(user, application),
         },
     )
 
@@ -530,4 +535,5 @@ urlpatterns = [
     path("teams/", teams, name="teams"),
     path("teams/new/", team_new, name="team-new"),
     path("teams/<int:pk>/", team, name="team"),
+    *review_urls,  # the team's expert review (docs/0013)
 ]
