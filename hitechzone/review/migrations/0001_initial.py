@@ -2,21 +2,11 @@
 tables ``projects_expert`` and ``projects_scoringweights`` as they are (no row touched; ``projects/0006`` forgets
 them), their content types (which the audit trail refers to) follow, so every expert's history stays attached.
 Then the weights get their kind of review (``project`` for every existing version; M6's ``team`` weights are added
-with their demo defaults), a version being unique per kind."""
+with their demo defaults in 0002), a version being unique per kind."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-#: The demo weights of a team application's criteria (issue 15), labelled as demo defaults; the values live here only.
-TEAM_DEMO_WEIGHTS = {
-    "innovation": "25",  # 创新性
-    "team": "25",  # 团队实力
-    "market": "20",  # 市场前景
-    "feasibility": "15",  # 可行性
-    "chain_fit": "15",  # 产业链契合度
-}
-
 
 def move_content_types(apps, schema_editor):
     content_type = apps.get_model("contenttypes", "ContentType")
@@ -26,14 +16,12 @@ def move_content_types(apps, schema_editor):
             content_type.objects.using(db).filter(app_label="projects", model=model).update(app_label="review")
 
 
-def create_team_weights(apps, schema_editor):
-    weights = apps.get_model("review", "ScoringWeights")
+def move_content_types_back(apps, schema_editor):
+    content_type = apps.get_model("contenttypes", "ContentType")
     db = schema_editor.connection.alias
-    if not weights.objects.using(db).filter(kind="team").exists():
-        weights.objects.using(db).create(
-            kind="team", version=1, weights=TEAM_DEMO_WEIGHTS, is_demo_default=True,
-            note="创业团队评审权重 demo defaults (issue 15)",
-        )  # fmt: skip
+    for model in ("expert", "scoringweights"):
+        if not content_type.objects.using(db).filter(app_label="projects", model=model).exists():
+            content_type.objects.using(db).filter(app_label="review", model=model).update(app_label="projects")
 
 
 class Migration(migrations.Migration):
@@ -51,18 +39,53 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="Expert",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
                         ("name", models.CharField(max_length=64, verbose_name="name")),
-                        ("title", models.CharField(blank=True, help_text="e.g. 教授级高工, 研究员", max_length=64, verbose_name="title")),
-                        ("academician", models.BooleanField(default=False, help_text="An academician (院士) of the Chinese Academy of Sciences or of Engineering.", verbose_name="academician")),
+                        (
+                            "title",
+                            models.CharField(
+                                blank=True, help_text="e.g. 教授级高工, 研究员", max_length=64, verbose_name="title"
+                            ),
+                        ),
+                        (
+                            "academician",
+                            models.BooleanField(
+                                default=False,
+                                help_text="An academician (院士) of the Chinese Academy of Sciences or of Engineering.",
+                                verbose_name="academician",
+                            ),
+                        ),
                         ("specialties", models.JSONField(blank=True, default=list, verbose_name="specialties")),
                         ("affiliation", models.CharField(blank=True, max_length=128, verbose_name="affiliation")),
-                        ("former_affiliations", models.JSONField(blank=True, default=list, verbose_name="former affiliations")),
-                        ("declared_conflicts", models.JSONField(blank=True, default=list, verbose_name="declared conflicts")),
+                        (
+                            "former_affiliations",
+                            models.JSONField(blank=True, default=list, verbose_name="former affiliations"),
+                        ),
+                        (
+                            "declared_conflicts",
+                            models.JSONField(blank=True, default=list, verbose_name="declared conflicts"),
+                        ),
                         ("active", models.BooleanField(default=True, verbose_name="active")),
                         ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
                         ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                        ("user", models.OneToOneField(blank=True, help_text="The expert's own login (a user of the role expert).", limit_choices_to={"role": "expert"}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="expert_profile", to=settings.AUTH_USER_MODEL, verbose_name="login")),
+                        (
+                            "user",
+                            models.OneToOneField(
+                                blank=True,
+                                help_text="The expert's own login (a user of the role expert).",
+                                limit_choices_to={"role": "expert"},
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="expert_profile",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="login",
+                            ),
+                        ),
                     ],
                     options={
                         "verbose_name": "expert",
@@ -74,10 +97,22 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="ScoringWeights",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
                         ("version", models.PositiveSmallIntegerField(unique=True, verbose_name="version")),
                         ("weights", models.JSONField(verbose_name="weights")),
-                        ("is_demo_default", models.BooleanField(default=False, help_text="The demo's default values, not an adopted policy.", verbose_name="demo default")),
+                        (
+                            "is_demo_default",
+                            models.BooleanField(
+                                default=False,
+                                help_text="The demo's default values, not an adopted policy.",
+                                verbose_name="demo default",
+                            ),
+                        ),
                         ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
                         ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
                     ],
@@ -90,7 +125,7 @@ class Migration(migrations.Migration):
                 ),
             ]
         ),  # fmt: skip
-        migrations.RunPython(move_content_types, migrations.RunPython.noop),
+        migrations.RunPython(move_content_types, move_content_types_back),
         migrations.AddField(
             model_name="scoringweights",
             name="kind",
@@ -118,5 +153,4 @@ class Migration(migrations.Migration):
             model_name="scoringweights",
             constraint=models.UniqueConstraint(fields=("kind", "version"), name="review_weights_kind_version"),
         ),
-        migrations.RunPython(create_team_weights, migrations.RunPython.noop),
     ]
