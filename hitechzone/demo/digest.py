@@ -49,7 +49,7 @@ EXCLUDED = {
     "evaluation.SchemeVersion.created_at": "stamped when the database was migrated, before the demo",
     # Made by a data migration (projects 0002_demo_admission_rules), likewise.
     "projects.AdmissionRules.created_at": "stamped when the database was migrated, before the demo",
-    # Made by data migrations (projects 0003_experts_panels, review 0002_team_demo_weights; the table moved to review), likewise.
+    # Made by data migrations (projects 0003_experts_panels, review 0002_team_demo_weights), likewise.
     "review.ScoringWeights.created_at": "stamped when the database was migrated, before the demo",
 }
 TEMPORARY = {"common.AuditEvent": (re.compile(r"\b[0-9a-f]{24}\b"), "<temporary number>")}
