@@ -25,11 +25,12 @@ def build_world(zone):
     zone.area = f.FunctionalAreaFactory(code="biochemical", name="生物化工功能区", brand=zone.brand_a)
     zone.notification_a = Notification.objects.create(user=users.ent_a, kind="test", text="甲方通知", key="matrix-a")
     _talent(zone)  # first: the newest audit event (the audit URLs' sample) stays the other modules'
+    _team_under_review(zone)  # likewise; its panel is drawn after _projects, where the one expert pool is filled
     _liaison(zone)
     _approvals(zone)
     _circular(zone)
     _projects(zone)
-    _team_review(zone)  # after _projects: the one expert pool is filled there
+    _team_panel(zone)
     _evaluation(zone)
     _evaluation_runs(zone)
     zone.job_a = Job.objects.create(kind="test", user=users.ent_a)
@@ -143,10 +144,10 @@ def _projects(zone):
     zone.panel_a = panel_services.panel_draw(by=users.admin, project=zone.invproject_a, seed=1)
 
 
-def _team_review(zone):
-    """M6's expert review (docs/0013): A's second team application, under review, with a panel drawn from the one
-    pool — expert A sits on it; expert B is excluded (his affiliation hosts the team's talent's platform)."""
-    from hitechzone.talent import review, services
+def _team_under_review(zone):
+    """M6's expert review (docs/0013): A's second team application, accepted by the formal check (under review);
+    the team's talent works at a platform hosted by expert B's employer."""
+    from hitechzone.talent import services
 
     users, office = zone.users, zone.users.dept_a
     zone.team_review_a = services.team_apply(
@@ -158,7 +159,14 @@ def _team_review(zone):
         by=office, name="甲方集团研究院", kind="institute", level="city", host="甲方投资集团"
     )
     services.talent_save(by=office, name="甲方评审人才", team="甲方评审团队", platform=platform)
-    zone.team_panel_a = review.panel_draw(by=users.admin, application=zone.team_review_a, seed=1)
+
+
+def _team_panel(zone):
+    """Its panel, drawn from the one pool: expert A sits on it; expert B is excluded (his affiliation hosts the
+    platform of the team's talent)."""
+    from hitechzone.talent import review
+
+    zone.team_panel_a = review.panel_draw(by=zone.users.admin, application=zone.team_review_a, seed=1)
 
 
 def _evaluation(zone):

@@ -115,7 +115,7 @@ class ScoringWeights(models.Model):
         verbose_name_plural = _("scoring weights")
 
     def __str__(self) -> str:
-        return f"{self.kind} v{self.version}"
+        return f"{self.get_kind_display()} v{self.version}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
