@@ -12,7 +12,7 @@ class TalentConfig(AppConfig):
         from hitechzone.common.context_processors import register_menu
         from hitechzone.enterprises.sections import register_enterprise_section
 
-        from . import models, queries
+        from . import apps_finance, models, queries
         from .roles import MENU_ROLES
 
         register_menu("M6", _("Innovation and talent"), "talent:home", MENU_ROLES, order=600)
@@ -31,6 +31,7 @@ class TalentConfig(AppConfig):
         audit.register(models.TeamApplication)
         audit.register(models.TeamMember, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.TeamStep, enterprise=lambda obj: obj.application.enterprise_id)
+        apps_finance.ready()
         register_enterprise_section(
             "incubators", title=_("From off-site incubators"), template="talent/_enterprise_incubators.html",
             rows=queries.enterprise_incubators, order=70,

@@ -545,3 +545,6 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .models_finance import *  # noqa: E402, F403  (technology finance, partnerships, fund calls: their own module)

@@ -42,8 +42,9 @@ NAV = (
     ("teams", gettext_lazy("Team applications"), "talent:teams", APPLICANTS, "bi-people"),
     ("funds", gettext_lazy("Innovation fund"), "talent:funds", APPLICANTS, "bi-cash-coin"),
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
+    ("finance", gettext_lazy("Technology finance"), "talent:finance", APPLICANTS, "bi-bank"),
 )
-OFFICE_ONLY = {"talents"}  # department staff outside the talent office do not see these
+OFFICE_ONLY = {"talents", "finance"}  # department staff outside the talent office do not see these
 
 
 def nav(request) -> list[dict]:

@@ -1,0 +1,109 @@
+"""The M6 pages of technology finance (issue 15, point 7): the deals with a bar chart of the amounts per year and
+kind and the totals table; a deal's page (changed there by the talent office); the form of a new deal.
+
+Administrators, leaders and the talent office see every deal; an enterprise user its own; anyone else is refused
+(403; another's deal 404). Writes go through ``services_finance``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from hitechzone.common.params import year_from_query
+from hitechzone.common.views import paginate
+from hitechzone.enterprises.models import Enterprise
+
+from . import forms_finance as f
+from . import queries_finance, roles, services_finance
+from .models import FinanceDeal
+from .views import APPLICANTS, REFUSED, _attempt, _deny_unless, render_page
+
+
+def _deals(user):
+    return FinanceDeal.objects.for_user(user).select_related("enterprise")
+
+
+@login_required
+def finance(request):
+    user = request.user
+    _deny_unless(user, APPLICANTS)
+    qs = _deals(user).order_by("-signed_on", "-pk")
+    kind = request.GET.get("kind", "")
+    if kind in FinanceDeal.Kind.values:
+        qs = qs.filter(kind=kind)
+    status = request.GET.get("status", "")
+    if status in FinanceDeal.Status.values:
+        qs = qs.filter(status=status)
+    year = year_from_query(request, None)
+    if year is not None:
+        qs = qs.filter(signed_on__year=year)
+    years = queries_finance.finance_years(user)
+    page, query = paginate(request, qs)
+    return render_page(
+        request,
+        "talent/finance.html",
+        {
+            "page": page,
+            "query": query,
+            "years": years,
+            "chart": queries_finance.finance_chart(years),
+            "kinds": FinanceDeal.Kind.choices,
+            "statuses": FinanceDeal.Status.choices,
+            "chosen": {"kind": kind, "status": status, "year": year},
+            "can_write": roles.may_write(user),
+        },
+    )
+
+
+def _form(request, user, deal=None):
+    initial = None
+    if deal is not None:
+        initial = {name: getattr(deal, name) for name in services_finance.DEAL_FIELDS}
+    return f.FinanceDealForm(
+        request.POST or None, initial=initial, enterprises=Enterprise.objects.for_user(user).order_by("name")
+    )
+
+
+@login_required
+def finance_new(request):
+    user = request.user
+    if not roles.may_write(user):
+        raise PermissionDenied
+    form = _form(request, user)
+    if request.method == "POST" and form.is_valid():
+        deal = _attempt(form, lambda: services_finance.finance_deal_save(by=user, **form.cleaned_data))
+        if deal is not REFUSED:
+            messages.success(request, _("The deal is recorded."))
+            return redirect("talent:finance-deal", pk=deal.pk)
+    return render_page(
+        request, "talent/form.html", {"form": form, "title": _("New technology finance deal"), "back": "talent:finance"}
+    )
+
+
+@login_required
+def finance_deal(request, pk: int):
+    user = request.user
+    _deny_unless(user, APPLICANTS, scoped=True)
+    deal = get_object_or_404(_deals(user), pk=pk)
+    form = _form(request, user, deal) if roles.may_write(user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            saved = _attempt(form, lambda: services_finance.finance_deal_save(by=user, deal=deal, **form.cleaned_data))
+            if saved is not REFUSED:
+                messages.success(request, _("Saved."))
+                return redirect("talent:finance-deal", pk=deal.pk)
+    return render_page(request, "talent/finance_deal.html", {"deal": deal, "form": form})
+
+
+urlpatterns = [
+    path("finance/", finance, name="finance"),
+    path("finance/new/", finance_new, name="finance-new"),
+    path("finance/<int:pk>/", finance_deal, name="finance-deal"),
+]
