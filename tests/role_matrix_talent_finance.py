@@ -13,6 +13,8 @@ from .role_matrix import Entry as E
 SAMPLES: dict[str, dict] = {
     "api/v1/talent/finance/<pk>/": {"pk": "finance_deal_a"},
     "talent/finance/<pk>/": {"pk": "finance_deal_a"},
+    "api/v1/talent/agreements/<pk>/": {"pk": "agreement"},
+    "api/v1/talent/cooperations/<pk>/": {"pk": "cooperation_a"},
 }
 
 MATRIX: dict[str, E] = {
@@ -23,15 +25,33 @@ MATRIX: dict[str, E] = {
     'talent/finance/': E(get='admin leader dept_a ent', write=GET_ONLY),
     'talent/finance/<pk>/': E(get='admin leader dept_a ent_a', write='admin dept_a'),
     'talent/finance/new/': E(get='admin dept_a', write=GET_ONLY),
+    # --- Partnerships (point 8): agreements are public records; transfers and projects scoped by the enterprise ---
+    'api/v1/talent/agreements/': E(write='admin dept_a'),
+    'api/v1/talent/agreements/<pk>/': E(get='admin leader dept officer', write='admin dept_a'),
+    'api/v1/talent/cooperations/': E(write='admin dept_a'),
+    'api/v1/talent/cooperations/<pk>/': E(get='admin leader dept officer_a ent_a', write='admin dept_a'),
+    'api/v1/talent/cooperations/stats/': E(get='admin leader dept'),
+    'talent/agreements/': E(get='admin leader dept officer', write=GET_ONLY),
+    'talent/agreements/new/': E(get='admin dept_a', write=GET_ONLY),
+    'talent/partnerships/': E(get='admin leader dept officer ent', write=GET_ONLY),
+    'talent/partnerships/new/': E(get='admin dept_a', write=GET_ONLY),
 }  # fmt: skip
 
 
 def build(zone) -> None:
-    """A's deal (after role_matrix_world's ``_talent``, which names department A the talent office)."""
+    """A's deal, an agreement with the partner, A's cooperation project (after role_matrix_world's ``_talent``, which
+    names department A the talent office and records the partner)."""
     from hitechzone.talent import services_finance
 
     office = zone.users.dept_a
     zone.finance_deal_a = services_finance.finance_deal_save(
         by=office, kind="loan", enterprise=zone.ent_a, counterparty="某银行科技支行", amount_wan_yuan=Decimal(500),
         signed_on=date(2025, 3, 1), status="disbursed",
+    )  # fmt: skip
+    zone.agreement = services_finance.agreement_save(
+        by=office, partner=zone.partner, title="产学研合作框架协议", signed_on=date(2021, 5, 1)
+    )
+    zone.cooperation_a = services_finance.cooperation_save(
+        by=office, kind="transfer", title="甲方氟材料专利转让", partner=zone.partner, enterprise=zone.ent_a,
+        contract_value_wan_yuan=Decimal(120), signed_on=date(2025, 4, 1),
     )  # fmt: skip

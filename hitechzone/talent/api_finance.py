@@ -1,9 +1,13 @@
-"""The M6 API of technology finance (issue 15, point 7).
+"""The M6 API of technology finance (issue 15, point 7) and partnerships (point 8).
 
 - ``talent/finance/``: loans, guarantees and equity investments (list, create, detail, change) — administrators,
   leaders and the talent office see every deal, an enterprise its own; administrators and the talent office write.
 - ``talent/finance/stats/?year=``: the signed deals' count and amount (万元) per year and kind (every year, or the
   year asked for).
+- ``talent/agreements/``: agreements with partner institutions (the zone's staff and officers read them).
+- ``talent/cooperations/``: technology transfers, licences and cooperation projects (the zone's staff see them all,
+  an officer its enterprises', an enterprise its own); ``talent/cooperations/stats/?year=``: their count and
+  contract value (万元) per year and kind, for the zone's staff.
 
 A refusal answers 400 naming each bad field; nothing is written.
 """
@@ -22,8 +26,8 @@ from hitechzone.common.params import api_year
 
 from . import queries_finance, roles, services_finance
 from .api import Base
-from .models import FinanceDeal
-from .serializers import _enterprise_field, _user
+from .models import Cooperation, FinanceDeal, Partner, PartnerAgreement, Platform
+from .serializers import ScopedField, _enterprise_field, _user
 
 
 class FinanceDealSerializer(serializers.ModelSerializer):
@@ -45,22 +49,25 @@ class FinanceDealSerializer(serializers.ModelSerializer):
         return services_finance.finance_deal_save(by=_user(self), deal=instance, **validated_data)
 
 
-class FinanceKindTotalSerializer(serializers.Serializer):
+class TalentKindTotalSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
     amount_wan_yuan = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
-class FinanceYearSerializer(serializers.Serializer):
+class TalentYearTotalsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     count = serializers.IntegerField()
     amount_wan_yuan = serializers.DecimalField(max_digits=16, decimal_places=2)
-    kinds = FinanceKindTotalSerializer(many=True)
+    kinds = TalentKindTotalSerializer(many=True)
 
 
-class FinanceStatsSerializer(serializers.Serializer):
-    years = FinanceYearSerializer(many=True)
+class TalentPerYearSerializer(serializers.Serializer):
+    years = TalentYearTotalsSerializer(many=True)
+
+
+YEAR_PARAMETER = OpenApiParameter("year", int, description=_("One year only (default: every year)"))
 
 
 class FinanceDealViewSet(Base):
@@ -71,8 +78,8 @@ class FinanceDealViewSet(Base):
     select_related = ("enterprise",)
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, description=_("One year only (default: every year)"))],
-        responses={200: FinanceStatsSerializer},
+        parameters=[YEAR_PARAMETER],
+        responses={200: TalentPerYearSerializer},
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def stats(self, request):
@@ -80,7 +87,78 @@ class FinanceDealViewSet(Base):
         if not roles.is_staff(request.user):
             raise PermissionDenied
         year = api_year(request, None)
-        return Response(FinanceStatsSerializer({"years": queries_finance.finance_years(request.user, year=year)}).data)
+        return Response(TalentPerYearSerializer({"years": queries_finance.finance_years(request.user, year=year)}).data)
 
 
-ROUTES = [("talent/finance", FinanceDealViewSet, "talent-finance")]
+# --- Partnerships ---------------------------------------------------------------------------------------------------
+
+
+class PartnerAgreementSerializer(serializers.ModelSerializer):
+    partner = ScopedField(Partner, help_text=_("partner id"))
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    status = inline_choice_field(PartnerAgreement.Status.choices, "AgreementStatus")(required=False)
+
+    class Meta:
+        model = PartnerAgreement
+        fields = ["id", "partner", "partner_name", "title", "signed_on", "valid_from", "valid_until", "scope",
+                  "status"]  # fmt: skip
+
+    def create(self, validated_data):
+        return services_finance.agreement_save(by=_user(self), **validated_data)
+
+    def update(self, instance, validated_data):
+        return services_finance.agreement_save(by=_user(self), agreement=instance, **validated_data)
+
+
+class CooperationSerializer(serializers.ModelSerializer):
+    kind = inline_choice_field(Cooperation.Kind.choices, "CooperationKind")()
+    partner = ScopedField(Partner, help_text=_("partner id"))
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    enterprise = _enterprise_field()
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    platform = ScopedField(Platform, required=False, allow_null=True, help_text=_("technology-transfer centre id"))
+    contract_value_wan_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = Cooperation
+        fields = ["id", "kind", "title", "partner", "partner_name", "enterprise", "enterprise_name",
+                  "contract_value_wan_yuan", "signed_on", "platform", "note"]  # fmt: skip
+
+    def create(self, validated_data):
+        return services_finance.cooperation_save(by=_user(self), **validated_data)
+
+    def update(self, instance, validated_data):
+        return services_finance.cooperation_save(by=_user(self), cooperation=instance, **validated_data)
+
+
+class PartnerAgreementViewSet(Base):
+    """Agreements with partner universities and institutes: signed, in force from / until, scope, status."""
+
+    queryset = PartnerAgreement.objects.order_by("-signed_on", "-pk")
+    serializer_class = PartnerAgreementSerializer
+    select_related = ("partner",)
+
+
+class CooperationViewSet(Base):
+    """Technology transfers, licences and cooperation projects of partner institutions with the zone's enterprises."""
+
+    queryset = Cooperation.objects.order_by("-signed_on", "-pk")
+    serializer_class = CooperationSerializer
+    select_related = ("partner", "enterprise")
+
+    @extend_schema(parameters=[YEAR_PARAMETER], responses={200: TalentPerYearSerializer})
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def stats(self, request):
+        """Per year of signing and kind: how many, and their contract value (万元) as ``amount_wan_yuan``."""
+        if not roles.is_staff(request.user) and roles.effective_role(request.user) != roles.DEPT:
+            raise PermissionDenied
+        year = api_year(request, None)
+        years = queries_finance.cooperation_years(request.user, year=year)
+        return Response(TalentPerYearSerializer({"years": years}).data)
+
+
+ROUTES = [
+    ("talent/finance", FinanceDealViewSet, "talent-finance"),
+    ("talent/agreements", PartnerAgreementViewSet, "talent-agreement"),
+    ("talent/cooperations", CooperationViewSet, "talent-cooperation"),
+]

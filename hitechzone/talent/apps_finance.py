@@ -9,3 +9,5 @@ def ready() -> None:
     from . import models
 
     audit.register(models.FinanceDeal)
+    audit.register(models.PartnerAgreement, enterprise=audit.NO_ENTERPRISE)
+    audit.register(models.Cooperation)

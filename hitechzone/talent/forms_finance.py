@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from .forms import _date, _number, _select, _text
-from .models import FinanceDeal
+from .models import Cooperation, FinanceDeal, PartnerAgreement
 
 
 class FinanceDealForm(forms.Form):
@@ -26,3 +26,38 @@ class FinanceDealForm(forms.Form):
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises
+
+
+class AgreementForm(forms.Form):
+    partner = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Partner institution"), widget=_select())
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=128, widget=_text())
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=_date())
+    valid_from = forms.DateField(label=gettext_lazy("In force from"), required=False, widget=_date())
+    valid_until = forms.DateField(label=gettext_lazy("In force until"), required=False, widget=_date())
+    scope = forms.CharField(label=gettext_lazy("Scope"), max_length=200, required=False, widget=_text())
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=PartnerAgreement.Status.choices, widget=_select())
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+
+
+class CooperationForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Cooperation.Kind.choices, widget=_select())
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=_text())
+    partner = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Partner institution"), widget=_select())
+    enterprise = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Enterprise"), widget=_select())
+    contract_value_wan_yuan = forms.DecimalField(
+        label=gettext_lazy("Contract value (10k yuan)"), min_value=0, decimal_places=2, max_digits=14, widget=_number()
+    )
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=_date())
+    platform = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Technology-transfer centre"), required=False, widget=_select()
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False, widget=_text())
+
+    def __init__(self, *args, partners, enterprises, platforms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["platform"].queryset = platforms

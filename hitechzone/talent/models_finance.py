@@ -3,6 +3,11 @@
 - :class:`FinanceDeal`: a loan, a guarantee or an equity investment for a growing technology firm of the registry,
   with its lender / guarantor / investor, amount (万元), dates and status (the statuses each kind may take are
   ``FinanceDeal.STATUSES``). The talent office, leaders and administrators see every deal; an enterprise its own.
+- :class:`PartnerAgreement`: an agreement with a partner institution (signed, in force from / until, scope,
+  status) — a public record, like the partners.
+- :class:`Cooperation`: a technology transfer, a licence or a cooperation project between a partner institution
+  and an enterprise of the registry (contract value 万元, signed on), optionally through a technology-transfer
+  centre (a platform). The zone's staff see them all, an officer those of its enterprises, an enterprise its own.
 
 Imported at the end of ``models.py`` (one line), so that Django finds these models in the app ``talent``. Writes go
 through ``services_finance``; reads through ``Model.objects.for_user(user)``.
@@ -16,9 +21,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import StaffQuerySet
+from .models import IncubatorEnterpriseQuerySet, Partner, Platform, PublicQuerySet, StaffQuerySet
 
-__all__ = ["FinanceDeal"]
+__all__ = ["Cooperation", "FinanceDeal", "PartnerAgreement"]
 
 
 class FinanceDealQuerySet(StaffQuerySet):
@@ -79,3 +84,82 @@ class FinanceDeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.enterprise} · {self.counterparty}"
+
+
+# --- Partnerships ---------------------------------------------------------------------------------------------------
+
+
+class PartnerAgreement(models.Model):
+    """A cooperation agreement with a partner university or institute (合作协议)."""
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        ENDED = "ended", _("Ended")
+        TERMINATED = "terminated", _("Terminated early")
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner institution"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    title = models.CharField(_("title"), max_length=128)
+    signed_on = models.DateField(_("signed on"))
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_FORCE)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("partner agreement")
+        verbose_name_plural = _("partner agreements")
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.title}"
+
+
+class CooperationQuerySet(IncubatorEnterpriseQuerySet):
+    """Scoped by the enterprise, as an incubator's links are: staff all, an officer its enterprises', an enterprise
+    its own."""
+
+
+class Cooperation(models.Model):
+    """A technology transfer, licence or cooperation project (技术转移、产学研合作) of a partner with an enterprise."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("Technology transfer")
+        LICENCE = "licence", _("Licence")
+        COOPERATION = "cooperation", _("Cooperation project")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner institution"), on_delete=models.PROTECT, related_name="cooperations"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="cooperations"
+    )
+    contract_value_wan_yuan = models.DecimalField(
+        _("contract value (10k yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    signed_on = models.DateField(_("signed on"))
+    platform = models.ForeignKey(
+        Platform,
+        verbose_name=_("technology-transfer centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cooperations",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = CooperationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("technology transfer or cooperation project")
+        verbose_name_plural = _("technology transfers and cooperation projects")
+        indexes = [models.Index(fields=["signed_on", "kind"], name="talent_cooperation_signed_kind")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,4 +1,5 @@
-"""Reads of M6's technology finance, scoped by role: the deals' totals per year and kind (computed from the rows)."""
+"""Reads of M6's technology finance and partnerships, scoped by role: the totals per year and kind (computed from
+the rows, one query each) and their charts."""
 
 from __future__ import annotations
 
@@ -8,33 +9,32 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
-from .models import ZERO, FinanceDeal
+from .models import ZERO, Cooperation, FinanceDeal
 
 CENT = Decimal("0.01")
 
 
-def finance_years(user, *, year: int | None = None) -> list[dict]:
-    """The deals ``user`` sees that were signed (every status but “applied”), per year of signing and kind, in one
-    query: ``[{"year", "count", "amount_wan_yuan", "kinds": [{"kind", "label", "count", "amount_wan_yuan"}, …]}]``
-    with every kind in each year (zeros included), oldest year first. ``year``: that year only (listed even when
-    empty)."""
-    qs = FinanceDeal.objects.for_user(user).exclude(status=FinanceDeal.Status.APPLIED).filter(signed_on__isnull=False)
+def _per_year(qs, *, kinds, amount: str, year: int | None) -> list[dict]:
+    """``qs``'s rows per year of ``signed_on`` and ``kind``: ``[{"year", "count", "amount_wan_yuan", "kinds":
+    [{"kind", "label", "count", "amount_wan_yuan"}, …]}]`` with every kind in each year (zeros included), oldest year
+    first. ``year``: that year only (listed even when empty)."""
+    qs = qs.filter(signed_on__isnull=False)
     if year is not None:
         qs = qs.filter(signed_on__year=year)
     rows = (
         qs.annotate(y=ExtractYear("signed_on"))
         .order_by()
         .values("y", "kind")
-        .annotate(n=Count("pk"), amount=Sum("amount_wan_yuan"))
+        .annotate(n=Count("pk"), amount=Sum(amount))
     )
     cells = {(row["y"], row["kind"]): row for row in rows}
     years = sorted({y for y, _kind in cells} | ({year} if year is not None else set()))
     out = []
     for y in years:
-        kinds = []
-        for kind, label in FinanceDeal.Kind.choices:
+        per_kind = []
+        for kind, label in kinds:
             row = cells.get((y, kind), {})
-            kinds.append(
+            per_kind.append(
                 {
                     "kind": kind,
                     "label": str(label),
@@ -45,22 +45,43 @@ def finance_years(user, *, year: int | None = None) -> list[dict]:
         out.append(
             {
                 "year": y,
-                "count": sum(k["count"] for k in kinds),
-                "amount_wan_yuan": sum((k["amount_wan_yuan"] for k in kinds), ZERO).quantize(CENT),
-                "kinds": kinds,
+                "count": sum(k["count"] for k in per_kind),
+                "amount_wan_yuan": sum((k["amount_wan_yuan"] for k in per_kind), ZERO).quantize(CENT),
+                "kinds": per_kind,
             }
         )
     return out
 
 
-def finance_chart(years: list[dict]) -> dict:
+def _chart(years: list[dict], kinds) -> dict:
     """The bar chart of the amounts per year, one series per kind (common/charts.js's spec)."""
     return {
         "type": "bar",
         "categories": [str(y["year"]) for y in years],
         "series": [
             {"name": str(label), "data": [float(y["kinds"][i]["amount_wan_yuan"]) for y in years]}
-            for i, (_kind, label) in enumerate(FinanceDeal.Kind.choices)
+            for i, (_kind, label) in enumerate(kinds)
         ],
         "unit": _("10k yuan"),
     }
+
+
+def finance_years(user, *, year: int | None = None) -> list[dict]:
+    """The deals ``user`` sees that were signed (every status but “applied”), per year of signing and kind."""
+    qs = FinanceDeal.objects.for_user(user).exclude(status=FinanceDeal.Status.APPLIED)
+    return _per_year(qs, kinds=FinanceDeal.Kind.choices, amount="amount_wan_yuan", year=year)
+
+
+def finance_chart(years: list[dict]) -> dict:
+    return _chart(years, FinanceDeal.Kind.choices)
+
+
+def cooperation_years(user, *, year: int | None = None) -> list[dict]:
+    """The transfers, licences and cooperation projects ``user`` sees, per year of signing and kind: how many and
+    their contract value (万元)."""
+    qs = Cooperation.objects.for_user(user)
+    return _per_year(qs, kinds=Cooperation.Kind.choices, amount="contract_value_wan_yuan", year=year)
+
+
+def cooperation_chart(years: list[dict]) -> dict:
+    return _chart(years, Cooperation.Kind.choices)

@@ -1,8 +1,9 @@
-"""Writes of M6's technology finance (issue 15, point 7): loans, guarantees and equity investments.
+"""Writes of M6's technology finance (issue 15, point 7: loans, guarantees and equity investments) and partnerships
+(point 8: agreements with partner institutions, technology transfers, licences and cooperation projects).
 
 Like ``services``: keyword-only, one transaction, audited (the models are registered in ``apps.py``); a broken rule
 raises ``Refused`` / ``FieldErrors`` and nothing is written. Administrators and the talent office keep the records;
-the enterprise a deal names must be one the user sees.
+every enterprise, partner and platform a record names must be one the user sees.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import FinanceDeal
+from .models import Cooperation, FinanceDeal, Partner, PartnerAgreement, Platform
 from .services import FieldErrors, _apply, _clean, _sees_enterprise, _writer
 
 DEAL_FIELDS = ("kind", "enterprise", "counterparty", "amount_wan_yuan", "signed_on", "starts_on", "ends_on", "status",
@@ -51,3 +52,59 @@ def finance_deal_save(*, by, deal: FinanceDeal | None = None, **fields) -> Finan
     _deal_rules(deal)
     deal.save()
     return deal
+
+
+# --- Partnerships ---------------------------------------------------------------------------------------------------
+
+AGREEMENT_FIELDS = ("partner", "title", "signed_on", "valid_from", "valid_until", "scope", "status")
+COOPERATION_FIELDS = ("kind", "title", "partner", "enterprise", "contract_value_wan_yuan", "signed_on", "platform",
+                      "note")  # fmt: skip
+
+
+def _sees(by, model, obj, field: str, message: str, errors: dict) -> None:
+    if obj is not None and not model.objects.for_user(by).filter(pk=obj.pk).exists():
+        errors[field] = [message]
+
+
+@transaction.atomic
+def agreement_save(*, by, agreement: PartnerAgreement | None = None, **fields) -> PartnerAgreement:
+    """Record an agreement with a partner institution, or change the given fields of one."""
+    _writer(by)
+    errors: dict[str, list[str]] = {}
+    _sees(by, Partner, fields.get("partner"), "partner", _("You may not name this partner."), errors)
+    if errors:
+        raise FieldErrors(errors)
+    agreement = (
+        PartnerAgreement() if agreement is None else PartnerAgreement.objects.select_for_update().get(pk=agreement.pk)
+    )
+    _apply(agreement, fields, AGREEMENT_FIELDS)
+    _clean(agreement)
+    start = agreement.valid_from or agreement.signed_on
+    if agreement.valid_until and start and agreement.valid_until < start:
+        raise FieldErrors({"valid_until": [_("The agreement cannot end before it is in force.")]})
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def cooperation_save(*, by, cooperation: Cooperation | None = None, **fields) -> Cooperation:
+    """Record a technology transfer, licence or cooperation project (partner, enterprise, contract value, signed
+    on; optionally the technology-transfer centre it went through), or change the given fields of one."""
+    _writer(by)
+    errors: dict[str, list[str]] = {}
+    _sees(by, Partner, fields.get("partner"), "partner", _("You may not name this partner."), errors)
+    _sees(by, Platform, fields.get("platform"), "platform", _("You may not name this platform."), errors)
+    platform = fields.get("platform")
+    if platform is not None and "platform" not in errors and platform.kind != Platform.Kind.TRANSFER_CENTRE:
+        errors["platform"] = [_("%(p)s is not a technology-transfer centre.") % {"p": platform}]
+    if errors:
+        raise FieldErrors(errors)
+    if "enterprise" in fields:
+        _sees_enterprise(by, fields["enterprise"], "enterprise")
+    cooperation = (
+        Cooperation() if cooperation is None else Cooperation.objects.select_for_update().get(pk=cooperation.pk)
+    )
+    _apply(cooperation, fields, COOPERATION_FIELDS)
+    _clean(cooperation)
+    cooperation.save()
+    return cooperation

@@ -43,6 +43,7 @@ NAV = (
     ("funds", gettext_lazy("Innovation fund"), "talent:funds", APPLICANTS, "bi-cash-coin"),
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
     ("finance", gettext_lazy("Technology finance"), "talent:finance", APPLICANTS, "bi-bank"),
+    ("partnerships", gettext_lazy("Partnerships"), "talent:partnerships", ALL, "bi-diagram-3"),
 )
 OFFICE_ONLY = {"talents", "finance"}  # department staff outside the talent office do not see these
 

@@ -1,8 +1,13 @@
-"""The M6 pages of technology finance (issue 15, point 7): the deals with a bar chart of the amounts per year and
-kind and the totals table; a deal's page (changed there by the talent office); the form of a new deal.
+"""The M6 pages of technology finance (issue 15, point 7) and partnerships (point 8).
 
-Administrators, leaders and the talent office see every deal; an enterprise user its own; anyone else is refused
-(403; another's deal 404). Writes go through ``services_finance``.
+- Finance: the deals with a bar chart of the amounts per year and kind and the totals table; a deal's page
+  (changed there by the talent office); the form of a new deal. Administrators, leaders and the talent office see
+  every deal; an enterprise user its own; anyone else is refused (403; another's deal 404).
+- Partnerships: the transfers, licences and cooperation projects with a bar chart of the contract value per year
+  and kind and the totals table (the zone's staff and officers, an enterprise its own); the agreements with partner
+  institutions (the zone's staff and officers); the forms of new ones (administrators and the talent office).
+
+Writes go through ``services_finance``.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from hitechzone.enterprises.models import Enterprise
 
 from . import forms_finance as f
 from . import queries_finance, roles, services_finance
-from .models import FinanceDeal
-from .views import APPLICANTS, REFUSED, _attempt, _deny_unless, render_page
+from .models import Cooperation, FinanceDeal, Partner, PartnerAgreement, Platform
+from .views import ALL, APPLICANTS, PUBLIC, REFUSED, _attempt, _deny_unless, render_page
 
 
 def _deals(user):
@@ -102,8 +107,94 @@ def finance_deal(request, pk: int):
     return render_page(request, "talent/finance_deal.html", {"deal": deal, "form": form})
 
 
+# --- Partnerships ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def partnerships(request):
+    user = request.user
+    _deny_unless(user, ALL)
+    qs = Cooperation.objects.for_user(user).select_related("partner", "enterprise").order_by("-signed_on", "-pk")
+    kind = request.GET.get("kind", "")
+    if kind in Cooperation.Kind.values:
+        qs = qs.filter(kind=kind)
+    year = year_from_query(request, None)
+    if year is not None:
+        qs = qs.filter(signed_on__year=year)
+    years = queries_finance.cooperation_years(user)
+    page, query = paginate(request, qs)
+    return render_page(
+        request,
+        "talent/partnerships.html",
+        {
+            "page": page,
+            "query": query,
+            "years": years,
+            "chart": queries_finance.cooperation_chart(years),
+            "kinds": Cooperation.Kind.choices,
+            "chosen": {"kind": kind, "year": year},
+            "can_write": roles.may_write(user),
+            "reads_agreements": roles.effective_role(user) in PUBLIC,
+        },
+    )
+
+
+@login_required
+def agreements(request):
+    user = request.user
+    _deny_unless(user, PUBLIC)
+    qs = PartnerAgreement.objects.for_user(user).select_related("partner").order_by("-signed_on", "-pk")
+    page, query = paginate(request, qs)
+    return render_page(
+        request, "talent/agreements.html", {"page": page, "query": query, "can_write": roles.may_write(user)}
+    )
+
+
+@login_required
+def agreement_new(request):
+    user = request.user
+    if not roles.may_write(user):
+        raise PermissionDenied
+    form = f.AgreementForm(request.POST or None, partners=Partner.objects.for_user(user).order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(form, lambda: services_finance.agreement_save(by=user, **form.cleaned_data))
+        if made is not REFUSED:
+            messages.success(request, _("The agreement is recorded."))
+            return redirect("talent:agreements")
+    return render_page(
+        request, "talent/form.html", {"form": form, "title": _("New partner agreement"), "back": "talent:agreements"}
+    )
+
+
+@login_required
+def cooperation_new(request):
+    user = request.user
+    if not roles.may_write(user):
+        raise PermissionDenied
+    form = f.CooperationForm(
+        request.POST or None,
+        partners=Partner.objects.for_user(user).order_by("name"),
+        enterprises=Enterprise.objects.for_user(user).order_by("name"),
+        platforms=Platform.objects.for_user(user).filter(kind=Platform.Kind.TRANSFER_CENTRE).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(form, lambda: services_finance.cooperation_save(by=user, **form.cleaned_data))
+        if made is not REFUSED:
+            messages.success(request, _("The transfer or cooperation project is recorded."))
+            return redirect("talent:partnerships")
+    return render_page(
+        request,
+        "talent/form.html",
+        {"form": form, "title": _("New technology transfer or cooperation project"), "back": "talent:partnerships"},
+    )
+
+
 urlpatterns = [
     path("finance/", finance, name="finance"),
     path("finance/new/", finance_new, name="finance-new"),
     path("finance/<int:pk>/", finance_deal, name="finance-deal"),
+    path("partnerships/", partnerships, name="partnerships"),
+    path("partnerships/new/", cooperation_new, name="cooperation-new"),
+    path("agreements/", agreements, name="agreements"),
+    path("agreements/new/", agreement_new, name="agreement-new"),
 ]
