@@ -4,8 +4,10 @@ Department A is the talent office (docs/0012); A's objects belong to enterprise 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from .role_matrix import GET_ONLY
 from .role_matrix import Entry as E
@@ -15,6 +17,7 @@ SAMPLES: dict[str, dict] = {
     "talent/finance/<pk>/": {"pk": "finance_deal_a"},
     "api/v1/talent/agreements/<pk>/": {"pk": "agreement"},
     "api/v1/talent/cooperations/<pk>/": {"pk": "cooperation_a"},
+    "api/v1/talent/fund-calls/<pk>/": {"pk": "fund_call"},
 }
 
 MATRIX: dict[str, E] = {
@@ -35,12 +38,16 @@ MATRIX: dict[str, E] = {
     'talent/agreements/new/': E(get='admin dept_a', write=GET_ONLY),
     'talent/partnerships/': E(get='admin leader dept officer ent', write=GET_ONLY),
     'talent/partnerships/new/': E(get='admin dept_a', write=GET_ONLY),
+    # --- The innovation fund's calls (point 6): the staff see them all, an enterprise the open ones ---
+    'api/v1/talent/fund-calls/': E(write='admin dept_a'),
+    'api/v1/talent/fund-calls/<pk>/': E(get='admin leader dept_a ent', write='admin dept_a'),
+    'talent/calls/': E(get='admin leader dept_a ent', write='admin dept_a'),
 }  # fmt: skip
 
 
 def build(zone) -> None:
-    """A's deal, an agreement with the partner, A's cooperation project (after role_matrix_world's ``_talent``, which
-    names department A the talent office and records the partner)."""
+    """A's deal, an agreement with the partner, A's cooperation project and an open call of the fund (after
+    role_matrix_world's ``_talent``, which names department A the talent office and records the partner)."""
     from hitechzone.talent import services_finance
 
     office = zone.users.dept_a
@@ -54,4 +61,9 @@ def build(zone) -> None:
     zone.cooperation_a = services_finance.cooperation_save(
         by=office, kind="transfer", title="甲方氟材料专利转让", partner=zone.partner, enterprise=zone.ent_a,
         contract_value_wan_yuan=Decimal(120), signed_on=date(2025, 4, 1),
+    )  # fmt: skip
+    today = timezone.localdate()
+    zone.fund_call = services_finance.fund_call_save(
+        by=office, fund=zone.fund, title="年度创新基金申报", opens_on=today - timedelta(days=10),
+        closes_on=today + timedelta(days=20), offered_wan_yuan=Decimal(500),
     )  # fmt: skip

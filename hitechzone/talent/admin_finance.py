@@ -28,3 +28,10 @@ class CooperationAdmin(admin.ModelAdmin):
     search_fields = ("title", "partner__name", "enterprise__name")
     raw_id_fields = ("enterprise",)
     date_hierarchy = "signed_on"
+
+
+@admin.register(models.FundCall)
+class FundCallAdmin(admin.ModelAdmin):
+    list_display = ("title", "fund", "opens_on", "closes_on", "offered_wan_yuan", "status")
+    list_filter = ("status",)
+    search_fields = ("title", "fund__name")

@@ -8,6 +8,9 @@
 - ``talent/cooperations/``: technology transfers, licences and cooperation projects (the zone's staff see them all,
   an officer its enterprises', an enterprise its own); ``talent/cooperations/stats/?year=``: their count and
   contract value (万元) per year and kind, for the zone's staff.
+- ``talent/fund-calls/``: the innovation fund's calls (title, open from / until, the amount offered) with the
+  applications made under each and the amount granted; the staff see them all, an enterprise the open calls of open
+  funds and those it applied under. A grant (``talent/grants/``) names its call with ``call``.
 
 A refusal answers 400 naming each bad field; nothing is written.
 """
@@ -26,7 +29,7 @@ from hitechzone.common.params import api_year
 
 from . import queries_finance, roles, services_finance
 from .api import Base
-from .models import Cooperation, FinanceDeal, Partner, PartnerAgreement, Platform
+from .models import Cooperation, FinanceDeal, Fund, FundCall, Partner, PartnerAgreement, Platform
 from .serializers import ScopedField, _enterprise_field, _user
 
 
@@ -157,8 +160,48 @@ class CooperationViewSet(Base):
         return Response(TalentPerYearSerializer({"years": years}).data)
 
 
+# --- The innovation fund's calls ------------------------------------------------------------------------------------
+
+
+class FundCallSerializer(serializers.ModelSerializer):
+    fund = ScopedField(Fund, help_text=_("fund id"))
+    fund_name = serializers.CharField(source="fund.name", read_only=True)
+    offered_wan_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    status = inline_choice_field(FundCall.Status.choices, "FundCallStatus")(required=False)
+    applications = serializers.IntegerField(read_only=True, default=0)
+    granted_wan_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, default=None)
+
+    class Meta:
+        model = FundCall
+        fields = ["id", "fund", "fund_name", "title", "opens_on", "closes_on", "offered_wan_yuan", "status",
+                  "applications", "granted_wan_yuan"]  # fmt: skip
+
+    def create(self, validated_data):
+        return services_finance.fund_call_save(by=_user(self), **validated_data)
+
+    def update(self, instance, validated_data):
+        return services_finance.fund_call_save(by=_user(self), call=instance, **validated_data)
+
+
+class FundCallViewSet(Base):
+    """The innovation fund's calls: enterprises and teams apply while a call is open (a grant names its call)."""
+
+    queryset = FundCall.objects.order_by("-opens_on", "-pk")
+    serializer_class = FundCallSerializer
+
+    def get_queryset(self):
+        return queries_finance.calls_with_figures(self.request.user).order_by("-opens_on", "-pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = queries_finance.calls_with_figures(self.request.user).get(pk=serializer.save().pk)
+
+    def perform_update(self, serializer):
+        serializer.instance = queries_finance.calls_with_figures(self.request.user).get(pk=serializer.save().pk)
+
+
 ROUTES = [
     ("talent/finance", FinanceDealViewSet, "talent-finance"),
     ("talent/agreements", PartnerAgreementViewSet, "talent-agreement"),
     ("talent/cooperations", CooperationViewSet, "talent-cooperation"),
+    ("talent/fund-calls", FundCallViewSet, "talent-fund-call"),
 ]

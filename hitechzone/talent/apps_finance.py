@@ -11,3 +11,4 @@ def ready() -> None:
     audit.register(models.FinanceDeal)
     audit.register(models.PartnerAgreement, enterprise=audit.NO_ENTERPRISE)
     audit.register(models.Cooperation)
+    audit.register(models.FundCall, enterprise=audit.NO_ENTERPRISE)

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from .forms import _date, _number, _select, _text
-from .models import Cooperation, FinanceDeal, PartnerAgreement
+from .models import Cooperation, FinanceDeal, FundCall, PartnerAgreement
 
 
 class FinanceDealForm(forms.Form):
@@ -61,3 +61,18 @@ class CooperationForm(forms.Form):
         self.fields["partner"].queryset = partners
         self.fields["enterprise"].queryset = enterprises
         self.fields["platform"].queryset = platforms
+
+
+class FundCallForm(forms.Form):
+    fund = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Fund"), widget=_select())
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=128, widget=_text())
+    opens_on = forms.DateField(label=gettext_lazy("Opens on"), widget=_date())
+    closes_on = forms.DateField(label=gettext_lazy("Closes on"), widget=_date())
+    offered_wan_yuan = forms.DecimalField(
+        label=gettext_lazy("Amount offered (10k yuan)"), min_value=0, decimal_places=2, max_digits=14, widget=_number()
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=FundCall.Status.choices, widget=_select())
+
+    def __init__(self, *args, funds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds

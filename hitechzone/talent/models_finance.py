@@ -8,6 +8,8 @@
 - :class:`Cooperation`: a technology transfer, a licence or a cooperation project between a partner institution
   and an enterprise of the registry (contract value 万元, signed on), optionally through a technology-transfer
   centre (a platform). The zone's staff see them all, an officer those of its enterprises, an enterprise its own.
+- :class:`FundCall`: a call of the innovation fund (申报通知): title, open from / until, the amount offered. A grant
+  application may name its call (``Grant.call``): one of the same fund, open on the day of the application.
 
 Imported at the end of ``models.py`` (one line), so that Django finds these models in the app ``talent``. Writes go
 through ``services_finance``; reads through ``Model.objects.for_user(user)``.
@@ -19,11 +21,12 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import IncubatorEnterpriseQuerySet, Partner, Platform, PublicQuerySet, StaffQuerySet
+from .models import Fund, Grant, IncubatorEnterpriseQuerySet, Partner, Platform, PublicQuerySet, StaffQuerySet
 
-__all__ = ["Cooperation", "FinanceDeal", "PartnerAgreement"]
+__all__ = ["Cooperation", "FinanceDeal", "FundCall", "PartnerAgreement"]
 
 
 class FinanceDealQuerySet(StaffQuerySet):
@@ -163,3 +166,48 @@ class Cooperation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- The innovation fund's calls ------------------------------------------------------------------------------------
+
+
+class FundCallQuerySet(StaffQuerySet):
+    def scope_enterprise(self, user):
+        """The open calls of open funds, and the calls it applied under."""
+        if not user.enterprise_id:
+            return self.none()
+        return self.filter(
+            Q(status=FundCall.Status.OPEN, fund__status=Fund.Status.OPEN)
+            | Q(pk__in=Grant.objects.filter(recipient_enterprise_id=user.enterprise_id).values("call"))
+        )
+
+
+class FundCall(models.Model):
+    """A call for applications to the innovation fund (申报通知): enterprises and teams apply while it is open."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for applications")
+        CLOSED = "closed", _("Closed for applications")
+
+    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="calls")
+    title = models.CharField(_("title"), max_length=128)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    offered_wan_yuan = models.DecimalField(
+        _("amount offered (10k yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+
+    objects = FundCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+        verbose_name = _("fund call")
+        verbose_name_plural = _("fund calls")
+
+    def __str__(self) -> str:
+        return f"{self.fund} · {self.title}"
+
+    def is_open_on(self, day) -> bool:
+        return self.status == self.Status.OPEN and self.opens_on <= day <= self.closes_on

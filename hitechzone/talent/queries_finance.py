@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
-from .models import ZERO, Cooperation, FinanceDeal
+from .models import ZERO, Cooperation, FinanceDeal, FundCall, Grant
+from .queries import MONEY
 
 CENT = Decimal("0.01")
 
@@ -85,3 +86,19 @@ def cooperation_years(user, *, year: int | None = None) -> list[dict]:
 
 def cooperation_chart(years: list[dict]) -> dict:
     return _chart(years, Cooperation.Kind.choices)
+
+
+def calls_with_figures(user):
+    """The fund calls ``user`` sees, each with ``applications`` (the grants applied for under it) and
+    ``granted_wan_yuan`` (those approved), as two subqueries: one query for any number of calls."""
+    under = Grant.objects.filter(call=OuterRef("pk")).order_by().values("call")
+    applications = under.annotate(n=Count("pk")).values("n")
+    granted = under.filter(status=Grant.Status.APPROVED).annotate(s=Sum("amount_wan_yuan")).values("s")
+    return (
+        FundCall.objects.for_user(user)
+        .select_related("fund")
+        .annotate(
+            applications=Coalesce(Subquery(applications, output_field=IntegerField()), Value(0)),
+            granted_wan_yuan=Coalesce(Subquery(granted, output_field=MONEY), Value(ZERO), output_field=MONEY),
+        )
+    )

@@ -1,5 +1,6 @@
 """Writes of M6's technology finance (issue 15, point 7: loans, guarantees and equity investments) and partnerships
-(point 8: agreements with partner institutions, technology transfers, licences and cooperation projects).
+(point 8: agreements with partner institutions, technology transfers, licences and cooperation projects), and the
+innovation fund's calls (point 6; :func:`call_errors` is what ``services.grant_apply`` asks of a grant's call).
 
 Like ``services``: keyword-only, one transaction, audited (the models are registered in ``apps.py``); a broken rule
 raises ``Refused`` / ``FieldErrors`` and nothing is written. Administrators and the talent office keep the records;
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Cooperation, FinanceDeal, Partner, PartnerAgreement, Platform
+from .models import Cooperation, FinanceDeal, Fund, FundCall, Partner, PartnerAgreement, Platform
 from .services import FieldErrors, _apply, _clean, _sees_enterprise, _writer
 
 DEAL_FIELDS = ("kind", "enterprise", "counterparty", "amount_wan_yuan", "signed_on", "starts_on", "ends_on", "status",
@@ -108,3 +109,50 @@ def cooperation_save(*, by, cooperation: Cooperation | None = None, **fields) ->
     _clean(cooperation)
     cooperation.save()
     return cooperation
+
+
+# --- The innovation fund's calls ------------------------------------------------------------------------------------
+
+CALL_FIELDS = ("fund", "title", "opens_on", "closes_on", "offered_wan_yuan", "status")
+
+
+@transaction.atomic
+def fund_call_save(*, by, call: FundCall | None = None, **fields) -> FundCall:
+    """Open a call of a fund (title, open from / until, the amount offered), or change the given fields of one. The
+    amount offered is within the fund's budget; an open call needs an open fund."""
+    _writer(by)
+    errors: dict[str, list[str]] = {}
+    _sees(by, Fund, fields.get("fund"), "fund", _("You may not name this fund."), errors)
+    if errors:
+        raise FieldErrors(errors)
+    call = FundCall() if call is None else FundCall.objects.select_for_update().get(pk=call.pk)
+    _apply(call, fields, CALL_FIELDS)
+    _clean(call)
+    fund = call.fund
+    if call.closes_on < call.opens_on:
+        errors["closes_on"] = [_("A call cannot close before it opens.")]
+    if call.offered_wan_yuan > fund.budget_wan_yuan:
+        errors["offered_wan_yuan"] = [
+            _("The fund's budget is %(b)s 万元: a call cannot offer more.") % {"b": fund.budget_wan_yuan}
+        ]
+    if call.status == FundCall.Status.OPEN and fund.status != Fund.Status.OPEN:
+        errors["status"] = [_("%(f)s is closed: its calls cannot be open.") % {"f": fund}]
+    if errors:
+        raise FieldErrors(errors)
+    call.save()
+    return call
+
+
+def call_errors(*, by, fund: Fund, call: FundCall, on) -> list[str]:
+    """Why a grant application of ``fund`` made ``on`` may not name ``call`` (empty: it may): the call must be one
+    ``by`` sees, of the same fund, and open on that day."""
+    if not FundCall.objects.for_user(by).filter(pk=call.pk).exists():
+        return [_("You may not name this call.")]
+    if call.fund_id != fund.pk:
+        return [_("This call is of another fund (%(f)s).") % {"f": call.fund}]
+    if not call.is_open_on(on):
+        return [
+            _("This call is not open on %(day)s (it is “%(s)s”, from %(a)s to %(b)s).")
+            % {"day": on, "s": call.get_status_display(), "a": call.opens_on, "b": call.closes_on}
+        ]
+    return []

@@ -6,6 +6,8 @@
 - Partnerships: the transfers, licences and cooperation projects with a bar chart of the contract value per year
   and kind and the totals table (the zone's staff and officers, an enterprise its own); the agreements with partner
   institutions (the zone's staff and officers); the forms of new ones (administrators and the talent office).
+- Fund calls: the innovation fund's calls with the applications under each and the amount granted (the staff; an
+  enterprise the open ones and those it applied under), and the form that opens one (the talent office).
 
 Writes go through ``services_finance``.
 """
@@ -25,7 +27,7 @@ from hitechzone.enterprises.models import Enterprise
 
 from . import forms_finance as f
 from . import queries_finance, roles, services_finance
-from .models import Cooperation, FinanceDeal, Partner, PartnerAgreement, Platform
+from .models import Cooperation, FinanceDeal, Fund, FundCall, Partner, PartnerAgreement, Platform
 from .views import ALL, APPLICANTS, PUBLIC, REFUSED, _attempt, _deny_unless, render_page
 
 
@@ -189,6 +191,45 @@ def cooperation_new(request):
     )
 
 
+# --- The innovation fund's calls ------------------------------------------------------------------------------------
+
+
+@login_required
+def calls(request):
+    user = request.user
+    _deny_unless(user, APPLICANTS)
+    qs = queries_finance.calls_with_figures(user).order_by("-opens_on", "-pk")
+    fund = request.GET.get("fund", "")
+    if fund.isdecimal() and len(fund) < 10:
+        qs = qs.filter(fund_id=int(fund))
+    status = request.GET.get("status", "")
+    if status in FundCall.Status.values:
+        qs = qs.filter(status=status)
+    form = None
+    if roles.may_write(user):
+        form = f.FundCallForm(request.POST or None, funds=Fund.objects.for_user(user).order_by("-year", "name"))
+        if request.method == "POST" and form.is_valid():
+            made = _attempt(form, lambda: services_finance.fund_call_save(by=user, **form.cleaned_data))
+            if made is not REFUSED:
+                messages.success(request, _("The call %(c)s is recorded.") % {"c": made.title})
+                return redirect("talent:calls")
+    elif request.method == "POST":
+        raise PermissionDenied
+    page, query = paginate(request, qs)
+    return render_page(
+        request,
+        "talent/calls.html",
+        {
+            "page": page,
+            "query": query,
+            "form": form,
+            "statuses": FundCall.Status.choices,
+            "status": status,
+            "may_apply": roles.may_write(user) or roles.effective_role(user) == roles.ENTERPRISE,
+        },
+    )
+
+
 urlpatterns = [
     path("finance/", finance, name="finance"),
     path("finance/new/", finance_new, name="finance-new"),
@@ -197,4 +238,5 @@ urlpatterns = [
     path("partnerships/new/", cooperation_new, name="cooperation-new"),
     path("agreements/", agreements, name="agreements"),
     path("agreements/new/", agreement_new, name="agreement-new"),
+    path("calls/", calls, name="calls"),
 ]
