@@ -7,10 +7,13 @@ from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hitechzone.enterprises.sections import EnterpriseRows
+
 from .models import ZERO, Cooperation, FinanceDeal, FundCall, Grant
-from .queries import MONEY
+from .queries import MONEY, SECTION_ROWS
 
 CENT = Decimal("0.01")
 
@@ -102,3 +105,29 @@ def calls_with_figures(user):
             granted_wan_yuan=Coalesce(Subquery(granted, output_field=MONEY), Value(ZERO), output_field=MONEY),
         )
     )
+
+
+# --- The enterprise page's sections --------------------------------------------------------------------------------
+
+
+def enterprise_finance(user, enterprise):
+    """The enterprise's latest loans, guarantees and equity investments (one query)."""
+    rows = list(
+        FinanceDeal.objects.for_user(user).filter(enterprise=enterprise).order_by("-signed_on", "-pk")[:SECTION_ROWS]
+    )
+    if not rows:
+        return None
+    return EnterpriseRows(rows=rows, more_url=f"{reverse('talent:finance')}?enterprise={enterprise.pk}")
+
+
+def enterprise_cooperations(user, enterprise):
+    """The enterprise's latest technology transfers, licences and cooperation projects (one query)."""
+    rows = list(
+        Cooperation.objects.for_user(user)
+        .filter(enterprise=enterprise)
+        .select_related("partner")
+        .order_by("-signed_on", "-pk")[:SECTION_ROWS]
+    )
+    if not rows:
+        return None
+    return EnterpriseRows(rows=rows, more_url=f"{reverse('talent:partnerships')}?enterprise={enterprise.pk}")

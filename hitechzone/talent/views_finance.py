@@ -31,6 +31,14 @@ from .models import Cooperation, FinanceDeal, Fund, FundCall, Partner, PartnerAg
 from .views import ALL, APPLICANTS, PUBLIC, REFUSED, _attempt, _deny_unless, render_page
 
 
+def _of_enterprise(request, qs):
+    """``?enterprise=<id>`` (the enterprise page's "more" link): that enterprise's rows; anything else is ignored."""
+    enterprise = request.GET.get("enterprise", "")
+    if enterprise.isascii() and enterprise.isdecimal() and len(enterprise) < 10:
+        qs = qs.filter(enterprise_id=int(enterprise))
+    return qs
+
+
 def _deals(user):
     return FinanceDeal.objects.for_user(user).select_related("enterprise")
 
@@ -49,6 +57,7 @@ def finance(request):
     year = year_from_query(request, None)
     if year is not None:
         qs = qs.filter(signed_on__year=year)
+    qs = _of_enterprise(request, qs)
     years = queries_finance.finance_years(user)
     page, query = paginate(request, qs)
     return render_page(
@@ -123,6 +132,7 @@ def partnerships(request):
     year = year_from_query(request, None)
     if year is not None:
         qs = qs.filter(signed_on__year=year)
+    qs = _of_enterprise(request, qs)
     years = queries_finance.cooperation_years(user)
     page, query = paginate(request, qs)
     return render_page(

@@ -196,3 +196,15 @@ def test_the_finance_lists_read_a_fixed_number_of_queries(zone, office, client, 
         _deal(zone, office, kind=("loan", "equity")[i % 2], enterprise=(zone.ent_a, zone.ent_b)[i % 2],
               signed_on=date(2020 + i, 6, 1))  # fmt: skip
     assert count() == few
+
+
+def test_the_enterprise_page_shows_its_deals_to_its_users_and_links_to_them(zone, office, client):
+    deal = _deal(zone, office)
+    _deal(zone, office, enterprise=zone.ent_b, counterparty="乙方的银行")
+    client.force_login(zone.users.ent_a)
+    page = client.get(f"/enterprises/{zone.ent_a.pk}/").content.decode()
+    assert 'data-testid="enterprise-deal"' in page
+    assert f"/talent/finance/{deal.pk}/" in page
+    listed = client.get(f"/talent/finance/?enterprise={zone.ent_a.pk}").content.decode()
+    assert listed.count('data-testid="deal-row"') == 1
+    assert "乙方的银行" not in listed

@@ -177,3 +177,15 @@ def test_the_partnership_lists_read_a_fixed_number_of_queries(zone, office, part
                      enterprise=(zone.ent_a, zone.ent_b)[i % 2])  # fmt: skip
         services_finance.agreement_save(by=office, partner=other, title=f"协议{i}", signed_on=date(2021, 1, 1))
     assert count() == few
+
+
+def test_the_enterprise_page_shows_its_projects_and_the_list_filters_by_enterprise(zone, office, partner, client):
+    _cooperation(zone, office, partner, title="甲方专利转让")
+    _cooperation(zone, office, partner, title="乙方合作项目", enterprise=zone.ent_b)
+    client.force_login(zone.users.leader)
+    page = client.get(f"/enterprises/{zone.ent_a.pk}/").content.decode()
+    assert 'data-testid="enterprise-cooperation"' in page
+    assert "甲方专利转让" in page
+    listed = client.get(f"/talent/partnerships/?enterprise={zone.ent_a.pk}").content.decode()
+    assert "甲方专利转让" in listed
+    assert "乙方合作项目" not in listed
