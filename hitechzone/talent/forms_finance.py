@@ -34,7 +34,7 @@ class AgreementForm(forms.Form):
     signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=_date())
     valid_from = forms.DateField(label=gettext_lazy("In force from"), required=False, widget=_date())
     valid_until = forms.DateField(label=gettext_lazy("In force until"), required=False, widget=_date())
-    scope = forms.CharField(label=gettext_lazy("Scope"), max_length=200, required=False, widget=_text())
+    scope = forms.CharField(label=gettext_lazy("Scope of cooperation"), max_length=200, required=False, widget=_text())
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=PartnerAgreement.Status.choices, widget=_select())
 
     def __init__(self, *args, partners, **kwargs):

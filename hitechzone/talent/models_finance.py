@@ -23,6 +23,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Fund, Grant, IncubatorEnterpriseQuerySet, Partner, Platform, PublicQuerySet, StaffQuerySet
 
@@ -45,7 +46,7 @@ class FinanceDeal(models.Model):
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("finance deal", "Approved")
         DISBURSED = "disbursed", _("Disbursed")
         REPAID = "repaid", _("Repaid")
         DEFAULTED = "defaulted", _("Defaulted")
@@ -103,11 +104,11 @@ class PartnerAgreement(models.Model):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner institution"), on_delete=models.PROTECT, related_name="agreements"
     )
-    title = models.CharField(_("title"), max_length=128)
+    title = models.CharField(_("agreement title"), max_length=128)
     signed_on = models.DateField(_("signed on"))
     valid_from = models.DateField(_("in force from"), null=True, blank=True)
     valid_until = models.DateField(_("in force until"), null=True, blank=True)
-    scope = models.CharField(_("scope"), max_length=200, blank=True)
+    scope = models.CharField(_("scope of cooperation"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_FORCE)
 
     objects = PublicQuerySet.as_manager()
@@ -135,7 +136,7 @@ class Cooperation(models.Model):
         COOPERATION = "cooperation", _("Cooperation project")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("project title"), max_length=200)
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner institution"), on_delete=models.PROTECT, related_name="cooperations"
     )
@@ -191,7 +192,7 @@ class FundCall(models.Model):
         CLOSED = "closed", _("Closed for applications")
 
     fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="calls")
-    title = models.CharField(_("title"), max_length=128)
+    title = models.CharField(_("call title"), max_length=128)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     offered_wan_yuan = models.DecimalField(
