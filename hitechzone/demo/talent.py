@@ -442,16 +442,14 @@ def _load_fund(w: World, year: int, budget: int, approved: list[int], closed: bo
         )
         w.add("grants")
     if w.ent1 is not None and w.ent1.enterprise_id and not closed:
-        services.grant_apply(
+        own = services.grant_apply(
             by=w.ent1,
             fund=fund,
             recipient_enterprise=w.ent1.enterprise,
             amount_wan_yuan=Decimal(80),
             purpose="企业研发中心能力提升",
         )
-        Grant.objects.filter(fund=fund, recipient_enterprise=w.ent1.enterprise).update(
-            applied_on=_day(start, w.today, 0.8)
-        )
+        Grant.objects.filter(pk=own.pk).update(applied_on=_day(start, w.today, 0.8))
         w.add("grants")
     if closed:
         services.fund_save(by=w.office, fund=fund, status=Fund.Status.CLOSED)

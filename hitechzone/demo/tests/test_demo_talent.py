@@ -7,6 +7,8 @@ The whole demo is loaded once for the module (``load_demo --seed 42``, inside a 
 end); every test reads it inside its own savepoint.
 """
 
+import random
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -22,7 +24,9 @@ from hitechzone.accounts.models import Role, User
 from hitechzone.common.models import AuditEvent
 from hitechzone.demo import generator, reference
 from hitechzone.demo import talent as demo_talent
-from hitechzone.talent import roles, services
+from hitechzone.demo.trail import unrecorded
+from hitechzone.talent import models as talent_models
+from hitechzone.talent import queries, roles, services
 from hitechzone.talent.idnumber import check_id_number
 from hitechzone.talent.models import (
     Fund,
@@ -182,3 +186,26 @@ def test_team_applications_stand_in_every_stage_each_step_dated_and_audited(zone
     assert mine.count() == 1
     assert mine.get().status == A.SENT_BACK
     assert [t.action for t in services.available(ent1, mine.get())] == ["resubmit"]
+
+
+@unrecorded
+def _forget_m6() -> None:
+    """The demo's M6 rows gone (this test's savepoint only), to load them again on another day."""
+    m = talent_models
+    for model in (m.Instalment, m.Grant, m.Fund, m.TeamStep, m.TeamMember, m.TeamApplication, m.Disclosure, m.Talent,
+                  m.IncubatorEnterprise, m.Incubator, m.Partner, m.Platform, m.TalentOffice):  # fmt: skip
+        model.objects.all().delete()
+
+
+def test_the_figures_hold_on_new_years_day_too(zone):
+    """Loaded on 1 January, the 65 applications and every step of theirs fall on that one day of the year."""
+    _forget_m6()
+    today = date(timezone.localdate().year, 1, 1)
+    report = generator.Report()
+    demo_talent.load_talent(random.Random("42-talent"), report, today=today)
+    assert report.total > 0
+    figures = queries.stats(user=User.objects.get(username="talent1"), year=today.year)
+    assert {k: str(v) if isinstance(v, Decimal) else v for k, v in figures.items()} == ARTICLE
+    assert not TeamStep.objects.filter(on__gt=today).exists()
+    assert not Instalment.objects.filter(paid_on__gt=today).exists()
+    assert not Partner.objects.filter(agreement_signed_on__gt=today).exists()
