@@ -287,6 +287,15 @@ def validate(kind: Kind, data: bytes, *, file_name: str = "", progress: Progress
     return result
 
 
+def shown_rows(kind: Kind, validation: Validation, raw_rows):
+    """``(Excel row, cells)`` as the report and the preview show them: each cell through ``kind.report_value`` (a
+    kind masks personal data there)."""
+    found = _find_header([validation.headers], kind)
+    fields = {index: col.field for index, col in (found[1] if found else {}).items()}
+    for excel_row, raw in raw_rows:
+        yield excel_row, [kind.report_value(fields[i], v) if i in fields else v for i, v in enumerate(raw)]
+
+
 def report_bytes(kind: Kind, validation: Validation, *, file_name: str) -> bytes:
     """The original rows with an error column naming each bad cell and its reason, plus a summary sheet."""
     by_row: dict[int, list[RowError]] = {}
@@ -295,14 +304,10 @@ def report_bytes(kind: Kind, validation: Validation, *, file_name: str) -> bytes
     error_header = _("Errors")
     headers = [_("Row"), error_header, *validation.headers]
 
-    found = _find_header([validation.headers], kind)
-    fields = {index: col.field for index, col in (found[1] if found else {}).items()}
-
     def rows():
-        for excel_row, raw in validation.raw:
+        for excel_row, raw in shown_rows(kind, validation, validation.raw):
             messages = "；".join(str(e) for e in by_row.get(excel_row, []))
-            cells = [kind.report_value(fields[i], v) if i in fields else v for i, v in enumerate(raw)]
-            yield [excel_row, messages, *cells]
+            yield [excel_row, messages, *raw]
 
     summary = [
         [_("File"), file_name],

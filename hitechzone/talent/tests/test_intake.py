@@ -228,3 +228,29 @@ def test_the_talent_export_stays_masked_after_an_import(zone, office, client):
     text = " ".join(str(v) for row in read_first_sheet(response.content).rows for v in row if v is not None)
     assert GOOD_ID not in text
     assert GOOD_ID[:6] + "********" + GOOD_ID[-4:] in text
+
+
+def test_the_office_imports_on_the_pages_and_the_preview_masks_the_numbers(zone, office, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = workbook("talents", [["张某", "", "", "", "", "", "", "", "", GOOD_ID, "13812345678"]])
+    client.force_login(office)
+    response = client.post("/imports/", {"kind": "talents", "file": SimpleUploadedFile("talents.xlsx", data)})
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    jobs.run_pending()
+    page = client.get(response.url, HTTP_HX_REQUEST="true")
+    assert b'data-testid="import-confirm"' in page.content
+    assert GOOD_ID.encode() not in page.content
+    assert b"13812345678" not in page.content
+    assert (GOOD_ID[:6] + "********" + GOOD_ID[-4:]).encode() in page.content
+    assert GOOD_ID not in str(batch.jobs.get().result)
+    assert not Talent.objects.exists()
+    client.post(f"/imports/{batch.pk}/confirm/")
+    jobs.run_pending()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.WRITTEN
+    assert Talent.objects.get().id_number == GOOD_ID
+    # Another department's staff do not reach the office's batch.
+    client.force_login(zone.users.dept_b)
+    assert client.get(f"/imports/{batch.pk}/").status_code in (403, 404)
