@@ -10,9 +10,10 @@ class TalentConfig(AppConfig):
     def ready(self) -> None:
         from hitechzone.common import audit
         from hitechzone.common.context_processors import register_menu
+        from hitechzone.common.intake import register_kinds
         from hitechzone.enterprises.sections import register_enterprise_section
 
-        from . import apps_finance, models, queries
+        from . import apps_finance, intake, models, queries
         from .roles import MENU_ROLES
 
         register_menu("M6", _("Innovation and talent"), "talent:home", MENU_ROLES, order=600)
@@ -40,3 +41,4 @@ class TalentConfig(AppConfig):
             "talent_grants", title=_("Innovation fund grants"), template="talent/_enterprise_grants.html",
             rows=queries.enterprise_grants, order=75,
         )  # fmt: skip
+        register_kinds(*intake.KINDS, order=80)
