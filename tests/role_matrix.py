@@ -591,3 +591,10 @@ LIST_FILTERED: set[str] = set()
 # Answers of 500 the walk knows of, each with its reason: reported, to fix in the app; the test fails when one of
 # them stops happening (then delete its line) — and on any other 5xx.
 KNOWN_5XX: dict[tuple[str, str, str], str] = {}
+
+# M6's technology finance, partnerships and fund calls declare theirs beside this file.
+from .role_matrix_talent_finance import MATRIX as _TALENT_FINANCE  # noqa: E402
+from .role_matrix_talent_finance import SAMPLES as _TALENT_FINANCE_SAMPLES  # noqa: E402
+
+MATRIX.update(_TALENT_FINANCE)
+SAMPLES.update(_TALENT_FINANCE_SAMPLES)

@@ -13,7 +13,7 @@ class TalentConfig(AppConfig):
         from hitechzone.common.intake import register_kinds
         from hitechzone.enterprises.sections import register_enterprise_section
 
-        from . import intake, models, queries
+        from . import apps_finance, intake, models, queries
         from .roles import MENU_ROLES
 
         register_menu("M6", _("Innovation and talent"), "talent:home", MENU_ROLES, order=600)
@@ -32,6 +32,7 @@ class TalentConfig(AppConfig):
         audit.register(models.TeamApplication)
         audit.register(models.TeamMember, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.TeamStep, enterprise=lambda obj: obj.application.enterprise_id)
+        apps_finance.ready()
         register_enterprise_section(
             "incubators", title=_("From off-site incubators"), template="talent/_enterprise_incubators.html",
             rows=queries.enterprise_incubators, order=70,

@@ -26,7 +26,7 @@ from hitechzone.enterprises.models import Enterprise
 
 from . import forms as f
 from . import queries, roles, services
-from .models import Degree, Fund, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
+from .models import Degree, Fund, FundCall, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
 
 ALL = roles.MENU_ROLES
 PUBLIC = roles.PUBLIC_READERS
@@ -42,8 +42,10 @@ NAV = (
     ("teams", gettext_lazy("Team applications"), "talent:teams", APPLICANTS, "bi-people"),
     ("funds", gettext_lazy("Innovation fund"), "talent:funds", APPLICANTS, "bi-cash-coin"),
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
+    ("finance", gettext_lazy("Technology finance"), "talent:finance", APPLICANTS, "bi-bank"),
+    ("partnerships", gettext_lazy("Partnerships"), "talent:partnerships", ALL, "bi-diagram-3"),
 )
-OFFICE_ONLY = {"talents"}  # department staff outside the talent office do not see these
+OFFICE_ONLY = {"talents", "finance"}  # department staff outside the talent office do not see these
 
 
 def nav(request) -> list[dict]:
@@ -372,9 +374,10 @@ def grant_new(request):
         raise PermissionDenied
     form = f.GrantForm(
         request.POST or None,
-        initial={"fund": request.GET.get("fund")},
+        initial={"fund": request.GET.get("fund"), "call": request.GET.get("call")},
         funds=Fund.objects.for_user(user).filter(status=Fund.Status.OPEN),
         enterprises=Enterprise.objects.for_user(user).order_by("name"),
+        calls=FundCall.objects.for_user(user).filter(status=FundCall.Status.OPEN).select_related("fund"),
     )
     if request.method == "POST" and form.is_valid():
         grant = _attempt(form, lambda: services.grant_apply(by=user, **form.cleaned_data))
