@@ -3,6 +3,7 @@ the figures read from them equal the full computation for random months, years a
 ``rebuild_summaries`` command rebuilds them and, with ``--check``, reports drift and exits 1."""
 
 import random
+import threading
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -11,7 +12,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
+from django.db import connection, connections
+from django.utils import timezone, translation
 
 from hitechzone.accounts.models import Role, User
 from hitechzone.enterprises.models import Assignment
@@ -285,3 +287,42 @@ def test_rebuild_summaries_check_finds_a_problem_cell_that_drifted(zone):
     assert "liaison.problems: 1 rows differ" in out.getvalue()
     call_command("rebuild_summaries", stdout=StringIO())
     assert ProblemMonth.objects.get().raised == 1
+
+
+def _at_once(*calls) -> list:
+    """Run the calls at the same moment, each on a connection of its own; their errors, if any."""
+    barrier = threading.Barrier(len(calls))
+    errors: list = []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            call()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return errors
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks the file)")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_cell_at_the_same_moment_both_count(zone):
+    u, today = zone.users, timezone.localdate()
+    errors = _at_once(
+        lambda: services.visit_record(officer=u.officer_a, enterprise=zone.ent_a, visited_on=today),
+        lambda: services.visit_record(officer=u.officer_a, enterprise=zone.ent_a, visited_on=today),
+        lambda: services.problem_raise(by=u.ent_a, enterprise=zone.ent_a, category=Category.LAND, title="一"),
+        lambda: services.problem_raise(by=u.ent_a, enterprise=zone.ent_a, category=Category.LAND, title="二"),
+    )
+    assert errors == []
+    assert VisitMonth.objects.get().visits == 2
+    assert ProblemMonth.objects.get().raised == 2
+    with translation.override("en"):
+        call_command("rebuild_summaries", "--check", stdout=StringIO())
