@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The suite's workers: one per CPU, at most four (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 WORKERS ?= 2
 
 .PHONY: install demo serve test lint bench-zone clean
@@ -34,7 +36,7 @@ lint: install
 	$(BIN)/hitechzone spectacular --validate --fail-on-warn --file /dev/null
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=4
 
 clean:
 	rm -rf $(VENV) var

@@ -52,7 +52,16 @@ from psycopg.types.json import Jsonb  # noqa: E402
 
 from hitechzone.accounts.models import User  # noqa: E402
 from hitechzone.enterprises.models import Assignment, Enterprise  # noqa: E402
-from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, SERVICE_TARGETS, Problem, ProblemStep, Visit  # noqa: E402
+from hitechzone.liaison import summaries  # noqa: E402
+from hitechzone.liaison.models import (  # noqa: E402
+    DEFAULT_DUE_WORKING_DAYS,
+    SERVICE_TARGETS,
+    Problem,
+    ProblemMonth,
+    ProblemStep,
+    Visit,
+    VisitMonth,
+)
 from hitechzone.zone.models import Department  # noqa: E402
 
 USCC_PREFIX = "91339900"  # bench/make_zone.py
@@ -193,6 +202,9 @@ def delete(clock: Clock) -> None:
             [USER_PREFIX + "%"],
         )
     clock.lap("deleted the bench zone's visits, problems and steps")
+    summaries.rebuild_visit_months()  # raw SQL sends no signal: the monthly summaries again from what is left
+    summaries.rebuild_problem_months()
+    clock.lap("rebuilt the monthly summaries")
 
 
 # --------------------------------------------------------------------------------------------- load
@@ -471,7 +483,7 @@ def analyse(clock: Clock, *, full: bool = False) -> None:
     """VACUUM ANALYZE; after a delete, VACUUM FULL first: the new rows went in after the dead ones, and a sequential
     scan would read both (the latency figures would depend on how many resets came before)."""
     with connection.cursor() as cursor:
-        for model in (Visit, Problem, ProblemStep, Assignment):
+        for model in (Visit, VisitMonth, Problem, ProblemMonth, ProblemStep, Assignment):
             table = connection.ops.quote_name(model._meta.db_table)
             if full:
                 cursor.execute(f"VACUUM FULL {table}")
@@ -506,6 +518,10 @@ def main(argv: list[str] | None = None) -> int:
         delete(clock)
     with transaction.atomic():
         counts = load(args.problems, args.seed, clock)
+        counts["visit summaries"] = summaries.rebuild_visit_months()  # COPY sends no signal
+        clock.lap(f"visit summaries: {counts['visit summaries']:,}")
+        counts["problem summaries"] = summaries.rebuild_problem_months()
+        clock.lap(f"problem summaries: {counts['problem summaries']:,}")
     clock.lap("commit")
     analyse(clock, full=deleted)
     print(f"\nwrote {sum(counts.values()):,} rows in {clock.total:.1f} s:")

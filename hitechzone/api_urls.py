@@ -17,6 +17,7 @@ from hitechzone.liaison import api as liaison_api
 from hitechzone.projects import api as projects_api
 from hitechzone.projects import api_panels as projects_panels_api
 from hitechzone.talent import api as talent_api
+from hitechzone.talent import api_finance as talent_finance_api
 from hitechzone.talent import api_review as talent_review_api
 from hitechzone.zone import api as zone_api
 
@@ -51,6 +52,7 @@ API_MODULES = (
     circular_api,
     optimize_api,
     talent_api,
+    talent_finance_api,
 )
 for module in (*API_MODULES, project_api):
     for prefix, viewset, basename in module.ROUTES:

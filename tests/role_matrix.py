@@ -293,7 +293,7 @@ MATRIX: dict[str, Entry] = {
     'api/v1/calendar/deadline/': E(),
     'api/v1/calendar/working-days/': E(),
     'api/v1/docs/': E(public=True),
-    'api/v1/imports/': E(write='admin'),
+    'api/v1/imports/': E(write='admin dept_a'),  # dept A is the talent office: it imports M6's kinds
     'api/v1/imports/<pk>/': E(get=''),
     'api/v1/imports/<pk>/report/': E(get=''),
     'api/v1/imports/templates/<kind>/': E(get='admin leader dept officer'),
@@ -421,7 +421,7 @@ MATRIX: dict[str, Entry] = {
     'enterprises/<pk>/': E(get='admin leader dept officer_a ent_a', write=GET_ONLY),
     'enterprises/indicators/export/': E(write=GET_ONLY),
     'i18n/setlang/': E(get='', write=GET_ONLY, redirect='all', public=True),  # Django's set_language: anyone
-    'imports/': E(get='admin', write=GET_ONLY),
+    'imports/': E(get='admin dept_a', write=GET_ONLY),  # the talent office (M6's kinds)
     'imports/<pk>/': E(get='', write=GET_ONLY),
     'imports/<pk>/confirm/': E(get=NO_GET),
     'imports/<pk>/report/': E(get='', write=GET_ONLY),
@@ -601,3 +601,10 @@ LIST_FILTERED: set[str] = set()
 # Answers of 500 the walk knows of, each with its reason: reported, to fix in the app; the test fails when one of
 # them stops happening (then delete its line) — and on any other 5xx.
 KNOWN_5XX: dict[tuple[str, str, str], str] = {}
+
+# M6's technology finance, partnerships and fund calls declare theirs beside this file.
+from .role_matrix_talent_finance import MATRIX as _TALENT_FINANCE  # noqa: E402
+from .role_matrix_talent_finance import SAMPLES as _TALENT_FINANCE_SAMPLES  # noqa: E402
+
+MATRIX.update(_TALENT_FINANCE)
+SAMPLES.update(_TALENT_FINANCE_SAMPLES)

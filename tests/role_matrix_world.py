@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from . import role_matrix_talent_finance
+
 
 def build_world(zone):
     from hitechzone.common.models import AuditEvent, Job, Notification
@@ -25,6 +27,7 @@ def build_world(zone):
     zone.area = f.FunctionalAreaFactory(code="biochemical", name="生物化工功能区", brand=zone.brand_a)
     zone.notification_a = Notification.objects.create(user=users.ent_a, kind="test", text="甲方通知", key="matrix-a")
     _talent(zone)  # first: the newest audit event (the audit URLs' sample) stays the other modules'
+    role_matrix_talent_finance.build(zone)
     _team_under_review(zone)  # likewise; its panel is drawn after _projects, where the one expert pool is filled
     _liaison(zone)
     _approvals(zone)

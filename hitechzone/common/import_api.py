@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -14,8 +15,8 @@ from hitechzone.accounts.models import Role
 
 from . import jobs
 from .api import Pagination
-from .import_views import MAX_UPLOAD_BYTES, TEMPLATE_ROLES
-from .intake import batch_create, get_kind, registry, template_bytes
+from .import_views import MAX_UPLOAD_BYTES, TEMPLATE_ROLES, _batches_for
+from .intake import batch_create, get_kind, importable, registry, template_bytes
 from .models import ImportBatch, Job, Source
 from .spreadsheets import XLSX_MIME
 
@@ -78,9 +79,9 @@ class ImportRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[])
     file = serializers.FileField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = sorted(registry())
+        self.fields["kind"].choices = sorted(importable(user) if user is not None else registry())
 
     def validate_file(self, upload):
         if upload.size > MAX_UPLOAD_BYTES:
@@ -89,22 +90,25 @@ class ImportRequestSerializer(serializers.Serializer):
 
 
 class ImportViewSet(viewsets.ReadOnlyModelViewSet):
-    """Import batches. Administrators import; a POST checks every row and writes all of them or none."""
+    """Import batches. Administrators import (and whoever a kind admits: the talent office its M6 kinds, seeing its
+    own batches); a POST checks every row and writes all of them or none."""
 
     serializer_class = ImportBatchSerializer
     pagination_class = Pagination
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["kind", "status", "sha256"]
-    write_roles = (Role.ADMIN,)
+    write_roles = (Role.ADMIN, Role.DEPARTMENT)  # a department's staff when a kind admits them (``create``)
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False) or self.request.user.effective_role != Role.ADMIN:
+        if getattr(self, "swagger_fake_view", False):
             return ImportBatch.objects.none()
-        return ImportBatch.objects.select_related("user").order_by("-created_at", "-id")
+        return _batches_for(self.request.user).order_by("-created_at", "-id")
 
     @extend_schema(request={"multipart/form-data": ImportRequestSerializer}, responses={202: JobSerializer})
     def create(self, request):
-        serializer = ImportRequestSerializer(data=request.data)
+        if request.user.effective_role != Role.ADMIN and not importable(request.user):
+            raise PermissionDenied
+        serializer = ImportRequestSerializer(data=request.data, user=request.user)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         batch = batch_create(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from hitechzone.accounts.models import Role
 
 from . import jobs
-from .intake import batch_create, get_kind, registry, template_bytes
+from .intake import batch_create, get_kind, importable, template_bytes
 from .models import ImportBatch, Job, Source
 from .spreadsheets import XLSX_MIME
 
@@ -25,9 +25,9 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the workbook holds"))
     file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.name, k.label) for k in registry().values()]
+        self.fields["kind"].choices = [(k.name, k.label) for k in importable(user).values()]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -40,20 +40,25 @@ class UploadForm(forms.Form):
 
 
 def _require_importer(user) -> None:
-    if user.effective_role != Role.ADMIN:
+    """Administrators, and whoever a kind admits (``Kind.may_import``: the talent office its M6 kinds)."""
+    if user.effective_role != Role.ADMIN and not importable(user):
         raise PermissionDenied  # a page not for the role: 403 (common/error_views.py)
 
 
 def _batches_for(user):
-    return (
-        ImportBatch.objects.select_related("user") if user.effective_role == Role.ADMIN else ImportBatch.objects.none()
-    )
+    """Administrators see every batch; another importer its own, of the kinds it may import."""
+    if user.effective_role == Role.ADMIN:
+        return ImportBatch.objects.select_related("user")
+    kinds = list(importable(user))
+    if not kinds:
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.select_related("user").filter(user=user, kind__in=kinds)
 
 
 @login_required
 def import_index(request):
     _require_importer(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = batch_create(
@@ -68,7 +73,7 @@ def import_index(request):
     return render(
         request,
         "common/imports.html",
-        {"form": form, "batches": _batches_for(request.user)[:30], "kinds": registry().values()},
+        {"form": form, "batches": _batches_for(request.user)[:30], "kinds": importable(request.user).values()},
     )
 
 

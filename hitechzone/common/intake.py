@@ -111,6 +111,22 @@ class Kind:
     def template_name(self) -> str:
         return f"{self.name}-template.xlsx"
 
+    def may_import(self, user) -> bool:
+        """Who may import this kind from the pages and the API: administrators, unless a kind says more (the CLI is
+        the operator's, who names the importer with ``--user``)."""
+        from hitechzone.accounts.models import Role
+
+        return user is not None and getattr(user, "effective_role", None) == Role.ADMIN
+
+    def bind(self, user) -> Kind:
+        """The kind as it checks and writes for ``user`` (the batch's importer): itself, unless a kind checks what
+        the importer may see (it returns a fresh instance that remembers the user)."""
+        return self
+
+    def report_value(self, field: str, value):
+        """A cell of the file as the error report shows it (a kind masks personal data here)."""
+        return value
+
     def prepare(self, rows: list[dict]) -> None:
         """Load what the checks look up (once per validation, in bulk)."""
 
@@ -146,6 +162,11 @@ def kind_label(name: str) -> str:
     """What people call a kind ("年度指标" for ``indicators``); the name itself for a kind no app registers now."""
     entry = _KINDS.get(name)
     return str(entry[1].label) if entry else name
+
+
+def importable(user) -> dict[str, Kind]:
+    """The kinds ``user`` may import from the pages and the API, in list order."""
+    return {name: kind for name, kind in registry().items() if kind.may_import(user)}
 
 
 def get_kind(name: str) -> Kind:
@@ -266,6 +287,15 @@ def validate(kind: Kind, data: bytes, *, file_name: str = "", progress: Progress
     return result
 
 
+def shown_rows(kind: Kind, validation: Validation, raw_rows):
+    """``(Excel row, cells)`` as the report and the preview show them: each cell through ``kind.report_value`` (a
+    kind masks personal data there)."""
+    found = _find_header([validation.headers], kind)
+    fields = {index: col.field for index, col in (found[1] if found else {}).items()}
+    for excel_row, raw in raw_rows:
+        yield excel_row, [kind.report_value(fields[i], v) if i in fields else v for i, v in enumerate(raw)]
+
+
 def report_bytes(kind: Kind, validation: Validation, *, file_name: str) -> bytes:
     """The original rows with an error column naming each bad cell and its reason, plus a summary sheet."""
     by_row: dict[int, list[RowError]] = {}
@@ -275,7 +305,7 @@ def report_bytes(kind: Kind, validation: Validation, *, file_name: str) -> bytes
     headers = [_("Row"), error_header, *validation.headers]
 
     def rows():
-        for excel_row, raw in validation.raw:
+        for excel_row, raw in shown_rows(kind, validation, validation.raw):
             messages = "；".join(str(e) for e in by_row.get(excel_row, []))
             yield [excel_row, messages, *raw]
 
@@ -339,7 +369,7 @@ def _finish(batch: ImportBatch, status: str, message: str = "", **fields) -> Imp
 
 def batch_check(batch: ImportBatch, *, progress: Progress = no_progress) -> tuple[ImportBatch, Validation | None]:
     """Validate the batch's file. VALID (waiting for confirmation), INVALID (with a report), REFUSED or DUPLICATE."""
-    kind = get_kind(batch.kind)
+    kind = get_kind(batch.kind).bind(batch.user)
     data = _read_upload(batch)
     earlier = previous_import(batch.kind, batch.sha256)
     if earlier is not None and earlier.pk != batch.pk:
@@ -376,7 +406,7 @@ def batch_write(
         batch, validation = batch_check(batch, progress=progress)
     if batch.status != ImportBatch.Status.VALID or validation is None:
         return batch
-    kind = validation.kind or get_kind(batch.kind)
+    kind = validation.kind or get_kind(batch.kind).bind(batch.user)
     progress(62, _("Writing"))
     from .audit import audit_context
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from .intake import batch_check, batch_write
+from .intake import batch_check, batch_write, shown_rows
 from .jobs import handler
 from .models import ImportBatch
 from .spreadsheets import clean_text
@@ -30,7 +30,8 @@ def _details(batch: ImportBatch, validation) -> dict:
     """What the preview page shows: the first rows as the workbook has them, or the first errors."""
     if validation is None:
         return {}
-    preview = [[row, *[clean_text(v) for v in raw]] for row, raw in validation.raw[:PREVIEW_ROWS]]
+    shown = shown_rows(validation.kind, validation, validation.raw[:PREVIEW_ROWS]) if validation.kind else []
+    preview = [[row, *[clean_text(v) for v in raw]] for row, raw in shown]
     return {
         "preview_headers": validation.headers,
         "preview": preview if validation.ok else [],

@@ -28,6 +28,7 @@ from .circular import load_circular
 from .evaluation import load_evaluation
 from .liaison import load_liaison
 from .projects import load_projects
+from .talent import load_talent
 from .trail import unrecorded
 
 PASSWORD = "demo-Zone-2026"  # noqa: S105 — the published demo password, printed by `make demo`
@@ -406,4 +407,6 @@ def load_demo(*, seed: int = 42, today: date | None = None) -> Report:
     # The investment projects need the land the evaluation's exit cases handed back; a stream of their own.
     load_projects(random.Random(f"{seed}-projects"), report, today=today)
     load_circular(rng, report)
+    # M6 (issue 15): the article's figures for the year of ``today``; a stream of its own.
+    load_talent(random.Random(f"{seed}-talent"), report, today=today)
     return report

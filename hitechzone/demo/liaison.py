@@ -15,6 +15,7 @@ from django.utils import timezone
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.calendar import add_working_days
 from hitechzone.enterprises.models import Assignment
+from hitechzone.liaison import summaries
 from hitechzone.liaison.models import DEFAULT_DUE_WORKING_DAYS, Category, Problem, ProblemStep, Rating, Visit
 from hitechzone.zone.models import Department
 
@@ -79,6 +80,7 @@ def load_liaison(rng: random.Random, report, *, today: date, current: random.Ran
     users = _enterprise_users(assignments, report)
     visits = _visits(rng, assignments, today, under_way=current or rng)
     Visit.objects.bulk_create(visits, batch_size=2000)
+    summaries.rebuild_visit_months()  # bulk_create sends no signal: the monthly summaries from the visits
     report.add("visits", len(visits))
     _department_users(report)
     departments = {d.code: d for d in Department.objects.all()}
@@ -260,6 +262,7 @@ def _problems(rng, assignments, visits, users, departments, today, report, *, ye
         problems.append(p)
         steps.append(trail)
     Problem.objects.bulk_create(problems, batch_size=1000)
+    summaries.rebuild_problem_months()  # bulk_create sends no signal: the monthly summaries from the problems
     ProblemStep.objects.bulk_create(
         [
             ProblemStep(problem=p, at=at, user_id=user_id, action=action, from_status=a, to_status=b, note=note)

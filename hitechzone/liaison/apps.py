@@ -12,9 +12,15 @@ class LiaisonConfig(AppConfig):
         from hitechzone.common import audit
         from hitechzone.common.context_processors import ALL, register_menu
 
-        from . import models, scheduled  # noqa: F401 — scheduled registers the liaison's daily tasks
+        from . import models, scheduled, summaries  # noqa: F401 — the daily tasks; the summaries' signal receivers
 
         audit.register(models.Visit)
+        from hitechzone.common.summaries import register_summary
+
+        register_summary("liaison.visits", rebuild=summaries.rebuild_visit_months, drift=summaries.visit_month_drift)
+        register_summary(
+            "liaison.problems", rebuild=summaries.rebuild_problem_months, drift=summaries.problem_month_drift
+        )
         # The loop's steps are recorded as ProblemSteps; the trail keeps each field's before and after.
         audit.register(models.Problem)
 

@@ -228,3 +228,134 @@ class ProblemStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.action}"
+
+
+class VisitMonthQuerySet(ScopedQuerySet):
+    """Scoped as the visits it counts (``VisitQuerySet``): an officer's or enterprise's figures filter the same rows."""
+
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_admin
+
+    def scope_officer(self, user):
+        return self.filter(officer=user)
+
+    def scope_enterprise(self, user):
+        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+
+class VisitMonth(models.Model):
+    """The visits of one officer to one enterprise in one calendar month (docs/0014-summaries.md).
+
+    Kept current in the transaction that writes a visit (``summaries.py``); a cell without visits has no row.
+    ``last_on`` (the month's latest visit) answers the monthly rule exactly: an assignment that starts mid-month is
+    visited when ``last_on`` is on or after its start.
+    """
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))  # its first day
+    visits = models.PositiveIntegerField(_("visits"))
+    last_on = models.DateField(_("latest visit"))
+
+    objects = VisitMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visits of a month")
+        verbose_name_plural = _("visits of a month")
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "enterprise", "month"], name="visitmonth_officer_enterprise")
+        ]
+        indexes = [
+            models.Index(fields=["month", "officer"], name="visitmonth_month_officer"),
+            models.Index(fields=["enterprise", "month"], name="visitmonth_enterprise_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.officer_id} → {self.enterprise_id}: {self.visits}"
+
+
+class ProblemMonthQuerySet(ScopedQuerySet):
+    """Scoped as the problems it counts (``ProblemQuerySet``): every role's figures filter the same rows."""
+
+    def scope_admin(self, user):
+        return self.all()
+
+    scope_leader = scope_admin
+
+    def scope_officer(self, user):
+        return self.filter(models.Q(officer_key=user.pk) | models.Q(enterprise__in=officer_enterprise_ids(user)))
+
+    def scope_dept(self, user):
+        return self.filter(department_key=user.department_id) if user.department_id else self.none()
+
+    def scope_enterprise(self, user):
+        return self.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
+
+
+class ProblemMonth(models.Model):
+    """What the problems of one enterprise, officer, department, category, status and rating did in one month
+    (docs/0014-summaries.md): raised (and of those, reopened since), handed over, solved (directly), rated, and
+    the six service-target scores' sums and counts. A problem counts in the month of each of its moments
+    (``created_at``, ``handed_over_at``, ``solved_at``, ``rated_at``, in the zone's time zone) under its current
+    key; kept current in the transaction that saves it (``summaries.py``).
+
+    The officer, department and rating are plain numbers, 0 for none (a unique key with NULLs would not be one).
+    """
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    officer_key = models.IntegerField()  # the officer's id, 0 for none
+    department_key = models.IntegerField()  # the department's id, 0 for none
+    category = models.CharField(max_length=12)
+    status = models.CharField(max_length=12)
+    rating = models.PositiveSmallIntegerField()  # 0 for none
+    month = models.DateField()  # its first day
+    raised = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)  # raised this month and reopened since
+    handed_over = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    solved_directly = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    attitude_sum = models.IntegerField(default=0)
+    attitude_n = models.IntegerField(default=0)
+    path_sum = models.IntegerField(default=0)
+    path_n = models.IntegerField(default=0)
+    timeliness_sum = models.IntegerField(default=0)
+    timeliness_n = models.IntegerField(default=0)
+    credit_sum = models.IntegerField(default=0)
+    credit_n = models.IntegerField(default=0)
+    cost_sum = models.IntegerField(default=0)
+    cost_n = models.IntegerField(default=0)
+    style_sum = models.IntegerField(default=0)
+    style_n = models.IntegerField(default=0)
+
+    objects = ProblemMonthQuerySet.as_manager()
+
+    KEY = ("enterprise_id", "officer_key", "department_key", "category", "status", "rating", "month")
+    COUNTS = (
+        "raised",
+        "reopened",
+        "handed_over",
+        "solved",
+        "solved_directly",
+        "rated",
+        *(f"{k}_{x}" for k in SERVICE_TARGETS for x in ("sum", "n")),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "officer_key", "department_key", "category", "status", "rating", "month"],
+                name="problemmonth_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["month"], name="problemmonth_month"),
+            models.Index(fields=["department_key", "month"], name="problemmonth_department_month"),
+            models.Index(fields=["officer_key", "month"], name="problemmonth_officer_month"),
+            models.Index(fields=["status"], name="problemmonth_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.enterprise_id} {self.category} {self.status}"

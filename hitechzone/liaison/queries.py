@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -18,7 +18,7 @@ from hitechzone.accounts.roles import effective_role
 from hitechzone.enterprises.models import Assignment, Enterprise, EnterpriseIndicator
 from hitechzone.enterprises.sections import EnterpriseRows, PageAction
 
-from .models import SERVICE_TARGETS, Category, Problem, Rating, Visit
+from .models import SERVICE_TARGETS, Category, Problem, ProblemMonth, Rating, Visit, VisitMonth
 from .services import coverage_assignments
 
 ELIGIBLE_OUTPUT_WAN_YUAN = Decimal(500)
@@ -102,11 +102,12 @@ def _names(model, ids, *fields: str) -> dict:
     return found
 
 
-def coverage(year: int, month: int, user, *, today: date | None = None) -> dict:
+def coverage(year: int, month: int, user, *, today: date | None = None, full: bool = False) -> dict:
     """The monthly rule, per officer and for the zone: assignments, visited, share, the enterprises missing.
 
-    One query (rows as tuples: 90,000 of them zone-wide at province scale)."""
-    qs = coverage_assignments(year, month, today=today)
+    One query (rows as tuples: 90,000 of them zone-wide at province scale); whether an assignment was visited is
+    read from the month's visit summary (``full=True``: from the visits, the computation the summary must equal)."""
+    qs = coverage_assignments(year, month, today=today, full=full)
     if effective_role(user) == Role.OFFICER:
         qs = qs.filter(officer=user)
     elif not user.sees_everything:
@@ -179,18 +180,25 @@ def _month_starts(year: int, aware: bool) -> list:
     return [datetime(d.year, d.month, d.day, tzinfo=tz) for d in days] if aware else days
 
 
-def stats(year: int, user) -> dict:
-    """The article's figures for a year: visits, enterprises served, problems handed over and solved, by category,
-    satisfaction; with monthly, per-officer and per-category series for the charts.
+def _visit_figures(year: int, user) -> tuple[list[dict], int]:
+    """The year's visits per officer and month (``officer_id``, ``m1`` … ``m12``) and the enterprises served, from
+    the monthly summaries the user may see (the same scoping as the visits): two grouped queries over 12 months."""
+    months = VisitMonth.objects.for_user(user).filter(month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1))
+    per_officer: dict[int, dict] = {}
+    for officer_id, first, n in months.values_list("officer_id", "month").annotate(n=Sum("visits")).order_by():
+        row = per_officer.setdefault(officer_id, {"officer_id": officer_id, **{f"m{m}": 0 for m in range(1, 13)}})
+        row[f"m{first.month}"] += n
+    if user.sees_everything:
+        served = Enterprise.objects.filter(pk__in=months.values("enterprise_id")).count()
+    else:
+        served = months.values("enterprise_id").distinct().count()
+    return list(per_officer.values()), served
 
-    Seven queries, whatever the scale: the visits counted per officer and month in one grouped query (an index-only
-    scan of ``(officer, visited_on)``; months from ``COUNT(…) FILTER (WHERE …)``), the enterprises
-    served, the problem figures in one pass over the problems grouped by category, status and rating, the
-    service-target means, the per-officer problem counts, the overdue problems and the officers' names."""
+
+def _visit_figures_full(year: int, user) -> tuple[list[dict], int]:
+    """What ``_visit_figures`` answers, counted from the visits themselves (the full computation)."""
     visits = Visit.objects.for_user(user).filter(_year_filter("visited_on", year))
-    problems = Problem.objects.for_user(user)
     months = list(range(1, 13))
-
     # Months are differences of cumulative counts (visits before the 1st of each month: one comparison a row and
     # month). COUNT(officer_id), not COUNT(id): the index on (officer, visited_on) then answers alone.
     days = _month_starts(year, aware=False)
@@ -211,7 +219,13 @@ def stats(year: int, user) -> dict:
         served = Enterprise.objects.filter(pk__in=visits.values("enterprise_id")).count()
     else:
         served = visits.values("enterprise_id").distinct().count()
+    return visit_rows, served
 
+
+def _problem_figures_full(year: int, problems) -> tuple[list[dict], dict, list[dict]]:
+    """The year's problem figures counted from the problems themselves (the full computation ``_problem_figures``
+    must equal): the groups by category, status and rating, the service-target means, the per-officer counts."""
+    months = list(range(1, 13))
     # Problems: one pass, grouped by category, status and rating (at most 9 × 5 × 6 groups), with cumulative counts
     # by month for the three flows (as for the visits); the yearly figures are sums of these groups.
     bounds = _month_starts(year, aware=True)
@@ -247,6 +261,80 @@ def stats(year: int, user) -> dict:
         )
         .order_by()
     )
+
+    return groups, targets, officer_rows
+
+
+def _problem_figures(year: int, user) -> tuple[list[dict], dict, list[dict]]:
+    """What ``_problem_figures_full`` answers, read from the monthly problem summaries the user may see (scoped as
+    the problems): the year's 12 months of cells in two grouped queries, and the open problems' cells (the
+    open count is over every year)."""
+    cells = ProblemMonth.objects.for_user(user)
+    year_cells = cells.filter(month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1))
+    counts = ProblemMonth.COUNTS
+    groups: dict[tuple, dict] = {}
+
+    def group(category, status, rating) -> dict:
+        key = (category, status, rating or None)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"category": key[0], "status": key[1], "rating": key[2], "n": 0}
+            g.update(dict.fromkeys(("solved_directly", "reopened", "rated"), 0))
+            for name in ("raised", "handed_over", "solved"):
+                g.update({f"{name}_m{m}": 0 for m in range(1, 13)})
+        return g
+
+    target_sums = dict.fromkeys(counts, 0)
+    rows = year_cells.values("category", "status", "rating", "month").annotate(**{f"t_{c}": Sum(c) for c in counts})
+    for r in rows.order_by():
+        g = group(r["category"], r["status"], r["rating"])
+        for name in ("solved_directly", "reopened", "rated"):
+            g[name] += r[f"t_{name}"]
+        for name in ("raised", "handed_over", "solved"):
+            g[f"{name}_m{r['month'].month}"] += r[f"t_{name}"]
+        for c in counts:
+            target_sums[c] += r[f"t_{c}"]
+    for r in (
+        cells.exclude(status=Problem.Status.CLOSED)
+        .values("category", "status", "rating")
+        .annotate(n=Sum("raised"))
+        .order_by()
+    ):
+        group(r["category"], r["status"], r["rating"])["n"] += r["n"]
+    targets = {
+        k: target_sums[f"{k}_sum"] / target_sums[f"{k}_n"] if target_sums[f"{k}_n"] else None for k in SERVICE_TARGETS
+    }
+    officer_rows = [
+        {"officer_id": r["officer_key"], "handed_over": r["handed_over"], "solved": r["solved"]}
+        for r in year_cells.exclude(officer_key=0)
+        .values("officer_key")
+        .annotate(handed_over=Sum("handed_over"), solved=Sum("solved"))
+        .order_by()
+        if r["handed_over"] or r["solved"]
+    ]
+    return list(groups.values()), targets, officer_rows
+
+
+def stats(year: int, user, *, full: bool = False) -> dict:
+    """The article's figures for a year: visits, enterprises served, problems handed over and solved, by category,
+    satisfaction; with monthly, per-officer and per-category series for the charts.
+
+    Eight queries, whatever the scale or the years of history, over the monthly summaries (docs/0014-summaries.md):
+    the visits per officer and month and the enterprises served (``VisitMonth``), the problems' monthly flows by
+    category, status and rating with the service-target sums, the open problems and the per-officer counts
+    (``ProblemMonth``); the overdue problems (an index range over the problems waiting on their handler: it
+    depends on today, not on a month) and the officers' names. ``full=True`` counts the visits and problems
+    themselves: the full computation the summaries must equal (the exactness test, ``rebuild_summaries --check``)."""
+    problems = Problem.objects.for_user(user)
+    months = list(range(1, 13))
+
+    visit_rows, served = (_visit_figures_full if full else _visit_figures)(year, user)
+
+    if full:
+        groups, targets, officer_rows = _problem_figures_full(year, problems)
+    else:
+        groups, targets, officer_rows = _problem_figures(year, user)
+    flows = (("raised", "created_at"), ("handed_over", "handed_over_at"), ("solved", "solved_at"))
 
     def total(column: str, *, where=lambda g: True) -> int:
         return sum(g[column] for g in groups if where(g))

@@ -481,23 +481,36 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return first, last
 
 
-def coverage_assignments(year: int, month: int, *, today: date | None = None):
+def coverage_assignments(year: int, month: int, *, today: date | None = None, full: bool = False):
     """The assignments the monthly rule covers, each annotated with ``visited``, in one query.
 
     An assignment counts when it is active at the end of the month (or today, in the current month); it
     counts from its start, so one that starts mid-month needs a visit between its start and the month's end.
+    ``visited`` is read from the month's summary (``VisitMonth``: one index probe an assignment, whatever the
+    history); ``full=True`` reads the visits themselves (the full computation the summary must equal).
     """
     from django.db.models.functions import Greatest
+
+    from .models import VisitMonth
 
     first, last = month_bounds(year, month)
     today = today or timezone.localdate()
     until = min(last, today) if first <= today else last
-    visits = Visit.objects.filter(
-        officer=OuterRef("officer"),
-        enterprise=OuterRef("enterprise"),
-        visited_on__gte=Greatest(OuterRef("started_on"), first),
-        visited_on__lte=last,
-    )
+    if full:
+        visits = Visit.objects.filter(
+            officer=OuterRef("officer"),
+            enterprise=OuterRef("enterprise"),
+            visited_on__gte=Greatest(OuterRef("started_on"), first),
+            visited_on__lte=last,
+        )
+    else:
+        # The month's latest visit on or after the assignment's start: a visit between its start and the month's end.
+        visits = VisitMonth.objects.filter(
+            officer=OuterRef("officer"),
+            enterprise=OuterRef("enterprise"),
+            month=first,
+            last_on__gte=Greatest(OuterRef("started_on"), first),
+        )
     return Assignment.objects.active(until).annotate(visited=Exists(visits))
 
 

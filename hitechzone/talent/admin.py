@@ -79,3 +79,6 @@ class TeamApplicationAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     readonly_fields = ("status",)
     inlines = (TeamMemberInline,)
+
+
+from . import admin_finance  # noqa: E402, F401  (technology finance, partnerships, fund calls)

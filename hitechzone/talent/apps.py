@@ -10,10 +10,11 @@ class TalentConfig(AppConfig):
     def ready(self) -> None:
         from hitechzone.common import audit
         from hitechzone.common.context_processors import register_menu
+        from hitechzone.common.intake import register_kinds
         from hitechzone.enterprises.sections import register_enterprise_section
         from hitechzone.review.models import MASKED
 
-        from . import models, queries
+        from . import apps_finance, intake, models, queries
         from .roles import MENU_ROLES
 
         register_menu("M6", _("Innovation and talent"), "talent:home", MENU_ROLES, order=600)
@@ -32,6 +33,7 @@ class TalentConfig(AppConfig):
         audit.register(models.TeamApplication)
         audit.register(models.TeamMember, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.TeamStep, enterprise=lambda obj: obj.application.enterprise_id)
+        apps_finance.ready()
         # The review panels are the committee's: no enterprise's history shows them (the team's enterprise must not
         # learn who reviews it); a score's values are masked, so that no reader of the trail breaks the seal.
         audit.register(models.TeamPanel, enterprise=audit.NO_ENTERPRISE)
@@ -45,3 +47,4 @@ class TalentConfig(AppConfig):
             "talent_grants", title=_("Innovation fund grants"), template="talent/_enterprise_grants.html",
             rows=queries.enterprise_grants, order=75,
         )  # fmt: skip
+        register_kinds(*intake.KINDS, order=80)

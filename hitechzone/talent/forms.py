@@ -122,11 +122,16 @@ class GrantForm(forms.Form):
         label=gettext_lazy("Amount (10k yuan)"), min_value=0.01, decimal_places=2, max_digits=14, widget=_number()
     )
     purpose = forms.CharField(label=gettext_lazy("Purpose"), max_length=200, widget=_text())
+    call = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Call"), required=False, widget=_select(),
+        help_text=gettext_lazy("The fund's call applied under, if any"),
+    )  # fmt: skip
 
-    def __init__(self, *args, funds, enterprises, **kwargs):
+    def __init__(self, *args, funds, enterprises, calls, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = funds
         self.fields["recipient_enterprise"].queryset = enterprises
+        self.fields["call"].queryset = calls
 
 
 class InstalmentForm(forms.Form):

@@ -343,6 +343,15 @@ class Grant(models.Model):
         _("amount (10k yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     purpose = models.CharField(_("purpose"), max_length=200)
+    call = models.ForeignKey(
+        "talent.FundCall",
+        verbose_name=_("call"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+        help_text=_("The fund's call applied under (open on the day of the application)"),
+    )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.APPLIED)
     applied_on = models.DateField(_("applied on"), default=timezone.localdate)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
@@ -550,6 +559,8 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+
+from .models_finance import *  # noqa: E402, F403  (technology finance, partnerships, fund calls: their own module)
 
 # The team applications' review panels (docs/0013) live in their own file; imported here so that Django finds them.
 from .models_review import TeamPanel, TeamPanelMember, TeamScore  # noqa: E402, F401

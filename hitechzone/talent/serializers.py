@@ -17,6 +17,7 @@ from . import services
 from .models import (
     Degree,
     Fund,
+    FundCall,
     Grant,
     Incubator,
     IncubatorEnterprise,
@@ -223,12 +224,14 @@ class GrantSerializer(serializers.ModelSerializer):
     amount_wan_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     status = serializers.CharField(read_only=True)
     paid_wan_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, default=None)
+    call = ScopedField(FundCall, required=False, allow_null=True, help_text=_("the fund's call applied under"))
 
     class Meta:
         model = Grant
         fields = [
             "id",
             "fund",
+            "call",
             "recipient_enterprise",
             "recipient_name",
             "amount_wan_yuan",

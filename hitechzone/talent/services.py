@@ -301,8 +301,9 @@ def fund_save(*, by, fund: Fund | None = None, **fields) -> Fund:
 
 
 @transaction.atomic
-def grant_apply(*, by, fund: Fund, recipient_enterprise: Enterprise, amount_wan_yuan, purpose: str) -> Grant:
-    """An application for a grant: by the talent office (for any enterprise) or an enterprise user (its own)."""
+def grant_apply(*, by, fund: Fund, recipient_enterprise: Enterprise, amount_wan_yuan, purpose: str, call=None) -> Grant:
+    """An application for a grant: by the talent office (for any enterprise) or an enterprise user (its own).
+    ``call``: the fund's call it answers (optional; of the same fund and open today, ``services_finance``)."""
     role = roles.effective_role(by)
     _require(roles.may_write(by) or role == roles.ENTERPRISE, _("Your role does not apply for grants."))
     errors = {}
@@ -310,12 +311,18 @@ def grant_apply(*, by, fund: Fund, recipient_enterprise: Enterprise, amount_wan_
         errors["fund"] = [_("You may not name this fund.")]
     if not Enterprise.objects.for_user(by).filter(pk=recipient_enterprise.pk).exists():
         errors["recipient_enterprise"] = [_("You may not name this enterprise.")]
+    if call is not None and "fund" not in errors:
+        from .services_finance import call_errors
+
+        if found := call_errors(by=by, fund=fund, call=call, on=timezone.localdate()):
+            errors["call"] = found
     if errors:
         raise FieldErrors(errors)
     _require(fund.status == Fund.Status.OPEN, _("%(f)s is closed.") % {"f": fund})
     grant = Grant(
-        fund=fund, recipient_enterprise=recipient_enterprise, amount_wan_yuan=amount_wan_yuan, purpose=purpose
-    )
+        fund=fund, recipient_enterprise=recipient_enterprise, amount_wan_yuan=amount_wan_yuan, purpose=purpose,
+        call=call,
+    )  # fmt: skip
     _clean(grant)
     grant.save()
     return grant

@@ -1,5 +1,9 @@
-"""M6 pages: every route is in ``views``."""
+"""M6 pages: the routes of ``views``, then those of the modules beside it."""
 
-from .views import app_name, urlpatterns
+from . import views_finance
+from .views import app_name
+from .views import urlpatterns as _core
+
+urlpatterns = [*_core, *views_finance.urlpatterns]
 
 __all__ = ["app_name", "urlpatterns"]

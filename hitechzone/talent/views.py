@@ -26,11 +26,14 @@ from hitechzone.enterprises.models import Enterprise
 
 from . import forms as f
 from . import queries, roles, services
-from .models import Degree, Fund, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
+from .models import Degree, Fund, FundCall, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
 from .views_review import panel_context
 from .views_review import urlpatterns as review_urls
 
-ALL = roles.MENU_ROLES
+#: The module's pages open to every role of the menu but experts (they only review: the home page and their team
+#: applications, docs/0013).
+HOME = roles.MENU_ROLES
+ALL = roles.MENU_ROLES - {roles.Role.EXPERT}
 PUBLIC = roles.PUBLIC_READERS
 STAFF = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT})  # the talent office among department staff (checked)
 APPLICANTS = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT, roles.ENTERPRISE})
@@ -39,15 +42,17 @@ TEAM_READERS = APPLICANTS | {roles.Role.EXPERT}
 
 # (key, label, url name, roles, icon); staff-only entries are shown to department staff of the talent office only.
 NAV = (
-    ("home", gettext_lazy("Overview"), "talent:home", ALL, "bi-speedometer2"),
+    ("home", gettext_lazy("Overview"), "talent:home", HOME, "bi-speedometer2"),
     ("platforms", gettext_lazy("Platforms"), "talent:platforms", PUBLIC, "bi-building"),
     ("incubators", gettext_lazy("Incubators"), "talent:incubators", PUBLIC, "bi-rocket-takeoff"),
     ("talents", gettext_lazy("Talents"), "talent:talents", STAFF, "bi-person-badge"),
     ("teams", gettext_lazy("Team applications"), "talent:teams", TEAM_READERS, "bi-people"),
     ("funds", gettext_lazy("Innovation fund"), "talent:funds", APPLICANTS, "bi-cash-coin"),
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
+    ("finance", gettext_lazy("Technology finance"), "talent:finance", APPLICANTS, "bi-bank"),
+    ("partnerships", gettext_lazy("Partnerships"), "talent:partnerships", ALL, "bi-diagram-3"),
 )
-OFFICE_ONLY = {"talents"}  # department staff outside the talent office do not see these
+OFFICE_ONLY = {"talents", "finance"}  # department staff outside the talent office do not see these
 
 
 def nav(request) -> list[dict]:
@@ -68,7 +73,7 @@ def _deny_unless(user, allowed, *, scoped: bool = False) -> None:
     role = roles.effective_role(user)
     if role not in allowed:
         raise PermissionDenied
-    office_only = role == roles.DEPT and not scoped and allowed is not PUBLIC and allowed is not ALL
+    office_only = role == roles.DEPT and not scoped and all(allowed is not s for s in (PUBLIC, ALL, HOME))
     if office_only and not roles.is_talent_office(user):
         raise PermissionDenied
 
@@ -79,7 +84,7 @@ def _deny_unless(user, allowed, *, scoped: bool = False) -> None:
 @login_required
 def home(request):
     user = request.user
-    _deny_unless(user, ALL)
+    _deny_unless(user, HOME)
     year = year_from_query(request, timezone.localdate().year)
     context = {"year": year, "is_staff": roles.is_staff(user)}
     if context["is_staff"]:
@@ -376,9 +381,10 @@ def grant_new(request):
         raise PermissionDenied
     form = f.GrantForm(
         request.POST or None,
-        initial={"fund": request.GET.get("fund")},
+        initial={"fund": request.GET.get("fund"), "call": request.GET.get("call")},
         funds=Fund.objects.for_user(user).filter(status=Fund.Status.OPEN),
         enterprises=Enterprise.objects.for_user(user).order_by("name"),
+        calls=FundCall.objects.for_user(user).filter(status=FundCall.Status.OPEN).select_related("fund"),
     )
     if request.method == "POST" and form.is_valid():
         grant = _attempt(form, lambda: services.grant_apply(by=user, **form.cleaned_data))

@@ -8,6 +8,7 @@ from hitechzone.demo.circular import hints as circular_hints
 from hitechzone.demo.evaluation import hints as evaluation_hints
 from hitechzone.demo.generator import PASSWORD, PERSONAS, load_demo
 from hitechzone.demo.projects import hints as project_hints
+from hitechzone.demo.talent import hints as talent_hints
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(_("Logins (password for all: %(password)s)") % {"password": PASSWORD})
             more = evaluation_hints()
-            for source in (circular_hints(), project_hints()):
+            for source in (circular_hints(), project_hints(), talent_hints()):
                 for username, hint in source.items():
                     more[username] = f"{more[username]}; {hint}" if username in more else hint
             for username, role, full_name in PERSONAS:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("review", "0002_team_demo_weights"),
-        ("talent", "0001_initial"),
+        ("talent", "0003_partnerships_and_fund_calls"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
