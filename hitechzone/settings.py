@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hitechzone.accounts",
     "hitechzone.zone",
     "hitechzone.enterprises",
+    "hitechzone.review",
     "hitechzone.liaison",
     "hitechzone.approvals",
     "hitechzone.projects",

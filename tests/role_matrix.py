@@ -247,6 +247,9 @@ SAMPLES: dict[str, dict] = {
     "talent/incubators/<pk>/": {"pk": "incubator"},
     "talent/talents/<pk>/": {"pk": "talent_a"},
     "talent/teams/<pk>/": {"pk": "team_a"},
+    **{f"api/v1/talent/team-applications/<pk>/{p}/": {"pk": "team_review_a"}
+       for p in ("panel", "panel/decline", "scores")},
+    **{f"talent/teams/<pk>/{p}/": {"pk": "team_review_a"} for p in ("panel/draw", "panel/decline", "score")},
     "zone/parcels/<pk>/": {"pk": "parcel_a"},
 }  # fmt: skip
 
@@ -561,8 +564,12 @@ MATRIX: dict[str, Entry] = {
     'api/v1/talent/team-applications/': E(write='admin dept_a ent'),
     'api/v1/talent/team-applications/<pk>/': E(get='admin leader dept_a ent_a'),
     'api/v1/talent/team-applications/<pk>/step/': E(get=NO_GET, write='admin leader dept_a ent_a'),
+    # The team's expert review (docs/0013): the team's enterprise never learns who reviews it.
+    'api/v1/talent/team-applications/<pk>/panel/': E(get='admin leader dept_a expert_a', write='admin dept_a'),
+    'api/v1/talent/team-applications/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
+    'api/v1/talent/team-applications/<pk>/scores/': E(get='admin leader dept_a expert_a', write='expert_a'),
     # --- Pages: innovation and talent (M6) ---
-    'talent/': E(get='admin leader dept officer ent', write=GET_ONLY),
+    'talent/': E(get='admin leader dept officer expert ent', write=GET_ONLY),
     'talent/funds/': E(get='admin leader dept_a ent', write='admin dept_a'),
     'talent/funds/<pk>/': E(get='admin leader dept_a ent', write=GET_ONLY),
     'talent/grants/': E(get='admin leader dept_a ent', write=GET_ONLY),
@@ -579,9 +586,12 @@ MATRIX: dict[str, Entry] = {
     'talent/talents/': E(get='admin leader dept_a', write=GET_ONLY),
     'talent/talents/<pk>/': E(get='admin leader dept_a', write='dept_a'),
     'talent/talents/new/': E(get='admin dept_a', write=GET_ONLY),
-    'talent/teams/': E(get='admin leader dept_a ent', write=GET_ONLY),
+    'talent/teams/': E(get='admin leader dept_a expert ent', write=GET_ONLY),
     'talent/teams/<pk>/': E(get='admin leader dept_a ent_a', write='admin dept_a'),
     'talent/teams/new/': E(get='admin dept_a ent', write=GET_ONLY),
+    'talent/teams/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
+    'talent/teams/<pk>/panel/draw/': E(get=NO_GET, write='admin dept_a'),
+    'talent/teams/<pk>/score/': E(get=NO_GET, write='expert_a'),
 }  # fmt: skip
 
 # API lists that do not show every row their reader may open (filtered by default), so the walk does not expect

@@ -28,10 +28,12 @@ def build_world(zone):
     zone.notification_a = Notification.objects.create(user=users.ent_a, kind="test", text="甲方通知", key="matrix-a")
     _talent(zone)  # first: the newest audit event (the audit URLs' sample) stays the other modules'
     role_matrix_talent_finance.build(zone)
+    _team_under_review(zone)  # likewise; its panel is drawn after _projects, where the one expert pool is filled
     _liaison(zone)
     _approvals(zone)
     _circular(zone)
     _projects(zone)
+    _team_panel(zone)
     _evaluation(zone)
     _evaluation_runs(zone)
     zone.job_a = Job.objects.create(kind="test", user=users.ent_a)
@@ -143,6 +145,31 @@ def _projects(zone):
         by=users.admin, name="乙评审专家", specialties=["general"], affiliation="甲方投资集团", user=users.expert_b
     )
     zone.panel_a = panel_services.panel_draw(by=users.admin, project=zone.invproject_a, seed=1)
+
+
+def _team_under_review(zone):
+    """M6's expert review (docs/0013): A's second team application, accepted by the formal check (under review);
+    the team's talent works at a platform hosted by expert B's employer."""
+    from hitechzone.talent import services
+
+    users, office = zone.users, zone.users.dept_a
+    zone.team_review_a = services.team_apply(
+        by=users.ent_a, team_name="甲方评审团队", leader_name="甲方评审带头人", project="氟膜", enterprise=zone.ent_a,
+        registered_capital_wan_yuan=Decimal(300), planned_investment_wan_yuan=Decimal(1000), members=[],
+    )  # fmt: skip
+    services.team_step(by=office, application=zone.team_review_a, action="accept")
+    platform = services.platform_save(
+        by=office, name="甲方集团研究院", kind="institute", level="city", host="甲方投资集团"
+    )
+    services.talent_save(by=office, name="甲方评审人才", team="甲方评审团队", platform=platform)
+
+
+def _team_panel(zone):
+    """Its panel, drawn from the one pool: expert A sits on it; expert B is excluded (his affiliation hosts the
+    platform of the team's talent)."""
+    from hitechzone.talent import review
+
+    zone.team_panel_a = review.panel_draw(by=zone.users.admin, application=zone.team_review_a, seed=1)
 
 
 def _evaluation(zone):

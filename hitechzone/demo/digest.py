@@ -18,7 +18,7 @@ Left out, because they legitimately differ between two loads of the same zone (:
 - ``evaluation.EvaluationRun.seconds``: how long the run took, measured on the wall clock;
 - ``evaluation.Scheme.created_at`` and ``evaluation.SchemeVersion.created_at``: the default scheme is made by a
   data migration, stamped when the database was migrated, not by the demo; so are the 标准地 demo rules
-  (``projects.AdmissionRules.created_at``) and the demo review weights (``projects.ScoringWeights.created_at``).
+  (``projects.AdmissionRules.created_at``) and the demo review weights (``review.ScoringWeights.created_at``).
 
 And written alike although stored differently (:data:`TEMPORARY`, :func:`_json`):
 
@@ -49,8 +49,8 @@ EXCLUDED = {
     "evaluation.SchemeVersion.created_at": "stamped when the database was migrated, before the demo",
     # Made by a data migration (projects 0002_demo_admission_rules), likewise.
     "projects.AdmissionRules.created_at": "stamped when the database was migrated, before the demo",
-    # Made by a data migration (projects 0003_experts_panels), likewise.
-    "projects.ScoringWeights.created_at": "stamped when the database was migrated, before the demo",
+    # Made by data migrations (projects 0003_experts_panels, review 0002_team_demo_weights), likewise.
+    "review.ScoringWeights.created_at": "stamped when the database was migrated, before the demo",
 }
 TEMPORARY = {"common.AuditEvent": (re.compile(r"\b[0-9a-f]{24}\b"), "<temporary number>")}
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AdmissionRules, Expert, Investor, Panel, PanelMember, Project, ScoringWeights
+from .models import AdmissionRules, Investor, Panel, PanelMember, Project
 
 
 @admin.register(Investor)
@@ -29,22 +29,7 @@ class AdmissionRulesAdmin(admin.ModelAdmin):
 # --- Expert panels (docs/0009). Scores are not shown here: they stay sealed until every member has submitted. ---
 
 
-@admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
-    """The expert pool: specialties, former affiliations (with their end dates) and declared conflicts are JSON
-    lists (``["fluorine", "general"]``, ``[{"name": "…", "until": "2024-06-30"}]``, ``["…", "913301…"]``)."""
-
-    list_display = ("name", "title", "academician", "affiliation", "active", "user")
-    list_filter = ("academician", "active")
-    search_fields = ("name", "affiliation")
-    raw_id_fields = ("user",)
-
-
-@admin.register(ScoringWeights)
-class ScoringWeightsAdmin(admin.ModelAdmin):
-    """The review criteria's weights; a new version is a new row (a panel keeps the version in force when drawn)."""
-
-    list_display = ("version", "is_demo_default", "note", "created_at")
+# The expert pool and the scoring weights are kept in the shared review's admin (review/admin.py, docs/0013).
 
 
 class PanelMemberInline(admin.TabularInline):

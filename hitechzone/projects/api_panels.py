@@ -26,7 +26,18 @@ from rest_framework.views import APIView
 from hitechzone.accounts.models import Role, User
 from hitechzone.common.api import RefusalsAnswer400, ScopedModelViewSet
 
-from . import panel_services, panels, pool
+# The panel's answers are the shared review's (docs/0013): one shape for M3's and M6's panels.
+from hitechzone.review.api import (  # noqa: F401
+    DeclineSerializer,
+    DrawSerializer,
+    ExcludedSerializer,
+    MemberSerializer,
+    PanelSerializer,
+    panel_answer,
+    scores_answer,
+)
+
+from . import panel_services, panels
 from .models import Expert, Panel, Project
 from .roles import DRAW_ROLES, PANEL_ROLES, REVIEWERS
 
@@ -104,82 +115,6 @@ def _panel(project: Project) -> Panel:
     return panel
 
 
-class DrawSerializer(serializers.Serializer):
-    size = serializers.IntegerField(required=False, help_text=_("odd, 5 to 15; 5 if left out"))
-    seed = serializers.IntegerField(
-        required=False, min_value=0, max_value=panels.MAX_SEED, help_text=_("drawn at random if left out")
-    )
-
-
-class MemberSerializer(serializers.Serializer):
-    expert = serializers.IntegerField()
-    name = serializers.CharField()
-    title = serializers.CharField()
-    academician = serializers.BooleanField()
-    status = serializers.CharField()
-    replaces = serializers.IntegerField(allow_null=True, help_text=_("the expert whose seat this member took"))
-
-
-class ExcludedSerializer(serializers.Serializer):
-    expert = serializers.IntegerField()
-    name = serializers.CharField()
-    code = serializers.CharField(
-        help_text=_("affiliation, former_affiliation, declared_conflict, inactive or specialty")
-    )
-    reason = serializers.CharField()
-
-
-class PanelSerializer(serializers.Serializer):
-    seed = serializers.IntegerField()
-    size = serializers.IntegerField()
-    chain = serializers.CharField(allow_blank=True)
-    drawn_on = serializers.DateField()
-    weights_version = serializers.IntegerField()
-    members = MemberSerializer(many=True)
-    eligible = serializers.ListField(child=serializers.IntegerField(), help_text=_("expert ids, as the draw read them"))
-    excluded = ExcludedSerializer(many=True)
-    replacements = serializers.ListField(child=serializers.DictField(), help_text=_("each replacement's seed and pool"))
-
-
-def panel_answer(user, panel: Panel) -> dict:
-    """The panel as the API shows it, already in :class:`PanelSerializer`'s shape and types (the views answer it as
-    it is: run through the serializer, the ~1,500 exclusions of a draw from 2,000 experts took as long as the draw's
-    SQL; bench/README.md, issue 14). An expert sees the members, not who was excluded nor why."""
-    seats = list(panel.members.select_related("expert", "replaces").order_by("seat"))
-    auditor = user.effective_role != Role.EXPERT
-    names = pool.read().names if auditor and panel.excluded else {}
-    reasons = panels.reason_texts()
-    return {
-        "seed": panel.seed,
-        "size": panel.size,
-        "chain": panel.chain,
-        "drawn_on": panel.drawn_on,
-        "weights_version": panel.weights.version,
-        "members": [
-            {
-                "expert": s.expert_id,
-                "name": s.expert.name,
-                "title": s.expert.title,
-                "academician": s.expert.academician,
-                "status": s.status,
-                "replaces": s.replaces.expert_id if s.replaces_id else None,
-            }
-            for s in seats
-        ],
-        "eligible": panel.eligible if auditor else [],
-        "excluded": [
-            {
-                "expert": e["expert"],
-                "name": names.get(e["expert"], ""),
-                "code": e["code"],
-                "reason": reasons(e),
-            }
-            for e in (panel.excluded if auditor else [])
-        ],
-        "replacements": panel.replacements if auditor else [],
-    }
-
-
 class PanelView(RefusalsAnswer400, APIView):
     """A project's review panel: ``GET`` shows it; ``POST`` draws it (again, while nobody has scored)."""
 
@@ -203,10 +138,6 @@ class PanelView(RefusalsAnswer400, APIView):
         body.is_valid(raise_exception=True)
         panel = panel_services.panel_draw(by=request.user, project=project, **body.validated_data)
         return Response(panel_answer(request.user, panel), status=status.HTTP_201_CREATED)
-
-
-class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class DeclineView(RefusalsAnswer400, APIView):
@@ -268,29 +199,6 @@ class ScoresSerializer(serializers.Serializer):
     panel_score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True)
     recommendation = serializers.ChoiceField(choices=[c for c, _l in panels.RECOMMENDATIONS], allow_null=True)
     weights = serializers.DictField(child=serializers.CharField(), help_text=_("criterion → percent"))
-
-
-def scores_answer(user, panel: Panel) -> dict:
-    view = panel_services.scores_view(user, panel)
-    return {
-        "sealed": view.sealed,
-        "submitted": view.submitted,
-        "members": [
-            {
-                "expert": s.expert_id,
-                "name": s.expert.name,
-                "criteria": s.score.criteria,
-                "total": s.score.total,
-                "veto": s.score.veto,
-                "veto_reason": s.score.veto_reason,
-                "comment": s.score.comment,
-            }
-            for s in view.members
-        ],
-        "panel_score": view.panel_score,
-        "recommendation": view.recommendation,
-        "weights": panel.weights.weights,
-    }
 
 
 class ScoresView(RefusalsAnswer400, APIView):

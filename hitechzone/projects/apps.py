@@ -11,6 +11,7 @@ class ProjectsConfig(AppConfig):
         from hitechzone.common import audit
         from hitechzone.common.context_processors import register_menu
         from hitechzone.common.intake import register_kinds
+        from hitechzone.review.models import MASKED
 
         from . import models
         from .intake import ExpertKind, ProjectKind
@@ -22,16 +23,15 @@ class ProjectsConfig(AppConfig):
         audit.register(models.Project, enterprise=lambda obj: obj.investor.enterprise_id)
         audit.register(models.AdmissionRules, enterprise=audit.NO_ENTERPRISE)
         # The panels are the committee's: no enterprise's history shows them (the investor's login must not learn
-        # who reviews it). A score's values are masked: the trail shows that a member submitted, never what, so
-        # that no reader of the trail (leaders, administrators) breaks the seal (docs/0009).
-        audit.register(models.Expert, enterprise=audit.NO_ENTERPRISE)
-        audit.register(models.ScoringWeights, enterprise=audit.NO_ENTERPRISE)
+        # who reviews it; the pool and the weights are registered by the review app). A score's values are masked:
+        # the trail shows that a member submitted, never what, so that no reader of the trail (leaders,
+        # administrators) breaks the seal (docs/0009).
         audit.register(models.Panel, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.PanelMember, enterprise=audit.NO_ENTERPRISE)
         audit.register(
             models.Score,
             enterprise=audit.NO_ENTERPRISE,
-            masked=("criteria", "total", "comment", "veto", "veto_reason"),
+            masked=MASKED,
         )
         audit.register(models.ProjectDecision, enterprise=lambda obj: obj.project.investor.enterprise_id)
         audit.register(models.ProjectStageEvent, enterprise=lambda obj: obj.project.investor.enterprise_id)

@@ -248,113 +248,18 @@ class AdmissionRules(models.Model):
 
 # --- Expert panels (项目决策专家咨询制度, issue 14 items 5-7; docs/0009) ----------------------------------------------
 
-#: The specialty of an expert who sits on a panel of any chain.
-GENERAL = "general"
-
-
-class ExpertQuerySet(ScopedQuerySet):
-    def scope_admin(self, user):
-        return self.all()
-
-    scope_leader = scope_officer = scope_admin  # the investment side reads the pool
-
-    def scope_expert(self, user):  # his own entry
-        return self.filter(user=user)
-
-    # Department staff and enterprises: none.
-
-
-class Expert(models.Model):
-    """One expert of the pool (专家库) a project's review panel is drawn from.
-
-    ``specialties``: chain codes, or ``"general"`` for an expert who may sit on any chain's panel.
-    ``former_affiliations``: ``[{"name": "…", "until": "YYYY-MM-DD"}]``; ``declared_conflicts``: organisation names or
-    USCCs the expert declares a conflict of interest with.
-    """
-
-    name = models.CharField(_("name"), max_length=64)
-    title = models.CharField(_("title"), max_length=64, blank=True, help_text=_("e.g. 教授级高工, 研究员"))
-    academician = models.BooleanField(
-        _("academician"),
-        default=False,
-        help_text=_("An academician (院士) of the Chinese Academy of Sciences or of Engineering."),
-    )
-    specialties = models.JSONField(_("specialties"), default=list, blank=True)
-    affiliation = models.CharField(_("affiliation"), max_length=128, blank=True)
-    former_affiliations = models.JSONField(_("former affiliations"), default=list, blank=True)
-    declared_conflicts = models.JSONField(_("declared conflicts"), default=list, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("login"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="expert_profile",
-        limit_choices_to={"role": Role.EXPERT},
-        help_text=_("The expert's own login (a user of the role expert)."),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = ExpertQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name = _("expert")
-        verbose_name_plural = _("experts")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .panels import expert_problems
-
-        problems = expert_problems(self.specialties, self.former_affiliations, self.declared_conflicts)
-        if self.user_id and self.user.role != Role.EXPERT:
-            problems["user"] = [_("The login must be a user of the role expert.")]
-        if problems:
-            raise ValidationError(problems)
-
-
-class ScoringWeights(models.Model):
-    """The review criteria's weights, versioned (an administrator adds a version in the Django admin; a panel keeps
-    the version in force when it was drawn). ``weights``: criterion code → percent as a decimal string, summing to
-    100: ``{"industry_fit": "20", "investment_intensity": "20", "safety_environment": "20", "industry_linkage": "15",
-    "technology": "15", "economic_benefit": "10"}``."""
-
-    version = models.PositiveSmallIntegerField(_("version"), unique=True)
-    weights = models.JSONField(_("weights"))
-    is_demo_default = models.BooleanField(
-        _("demo default"), default=False, help_text=_("The demo's default values, not an adopted policy.")
-    )
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = ReferenceQuerySet.as_manager()  # the criteria and their weights are public to every signed-in role
-
-    class Meta:
-        ordering = ["-version"]
-        verbose_name = _("scoring weights")
-        verbose_name_plural = _("scoring weights")
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .panels import weights_problems
-
-        problems = weights_problems(self.weights)
-        if problems:
-            raise ValidationError({"weights": "; ".join(problems)})
-
-    @classmethod
-    def current(cls) -> ScoringWeights | None:
-        return cls.objects.order_by("-version").first()
+# The expert pool and the scoring weights are the shared review's (docs/0013): one pool for M3 and M6.
+from hitechzone.review.models import (  # noqa: E402, F401 — M3's code and tests keep their names
+    GENERAL,
+    Expert,
+    ExpertQuerySet,
+    MemberBase,
+    MemberQuerySet,
+    PanelBase,
+    ScoreBase,
+    ScoreQuerySet,
+    ScoringWeights,
+)
 
 
 class PanelQuerySet(ScopedQuerySet):
@@ -369,28 +274,12 @@ class PanelQuerySet(ScopedQuerySet):
     # Department staff and enterprises (the investor's own login included): none, the panel is the committee's.
 
 
-class Panel(models.Model):
-    """The review panel drawn for a project, with what an auditor needs to replay the draw: the seed, the size, the
-    eligible experts (ids, in the order the draw read them), the excluded ones with their reasons, and each
-    replacement of a member who declined (its own seed and candidates)."""
+class Panel(PanelBase):
+    """The review panel drawn for a project (what an auditor replays the draw with: ``review.models.PanelBase``)."""
 
     project = models.OneToOneField(
         Project, verbose_name=_("investment project"), on_delete=models.CASCADE, related_name="panel"
     )
-    size = models.PositiveSmallIntegerField(_("size"))
-    seed = models.BigIntegerField(_("seed"))
-    chain = models.CharField(_("chain drawn for"), max_length=32, blank=True)
-    eligible = models.JSONField(_("eligible experts"), default=list)
-    excluded = models.JSONField(_("excluded experts"), default=list)
-    replacements = models.JSONField(_("replacements"), default=list)
-    weights = models.ForeignKey(
-        ScoringWeights, verbose_name=_("scoring weights"), on_delete=models.PROTECT, related_name="+"
-    )
-    drawn_on = models.DateField(_("drawn on"))
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), on_delete=models.PROTECT, related_name="+"
-    )
-    drawn_at = models.DateTimeField(_("drawn at"))
 
     objects = PanelQuerySet.as_manager()
 
@@ -402,10 +291,7 @@ class Panel(models.Model):
         return str(self.project)
 
 
-class PanelMemberQuerySet(ScopedQuerySet):
-    def sitting(self):
-        return self.filter(status=PanelMember.Status.SITTING)
-
+class PanelMemberQuerySet(MemberQuerySet):
     def scope_admin(self, user):
         return self.all()
 
@@ -415,23 +301,11 @@ class PanelMemberQuerySet(ScopedQuerySet):
         return self.filter(panel__in=Panel.objects.scope_expert(user))
 
 
-class PanelMember(models.Model):
-    """A seat on a panel: the expert drawn, in the order drawn; a member who declines keeps his row (declined), and
-    his replacement's row names him."""
-
-    class Status(models.TextChoices):
-        SITTING = "sitting", _("Sitting")
-        DECLINED = "declined", _("Declined")
+class PanelMember(MemberBase):
+    """A seat on a project's panel (``review.models.MemberBase``)."""
 
     panel = models.ForeignKey(Panel, verbose_name=_("review panel"), on_delete=models.CASCADE, related_name="members")
     expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="seats")
-    seat = models.PositiveSmallIntegerField(_("seat"))
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.SITTING)
-    replaces = models.ForeignKey(
-        "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
-    decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
 
     objects = PanelMemberQuerySet.as_manager()
 
@@ -442,38 +316,20 @@ class PanelMember(models.Model):
         verbose_name = _("panel member")
         verbose_name_plural = _("panel members")
 
-    def __str__(self) -> str:
-        return f"{self.panel} · {self.expert}"
 
-
-class ScoreQuerySet(ScopedQuerySet):
-    """No role reads scores through ``for_user`` (deny by default): the one read is ``panel_services.scores_view``,
-    which keeps them sealed until every sitting member has submitted."""
-
-
-class Score(models.Model):
-    """A member's sealed score: each criterion 0-100, the weighted total, a comment, a veto (一票否决) with its reason.
-    Final once submitted. Nobody reads it before every sitting member has submitted (``panel_services``); its
-    audit records mask the values, and the Django admin does not show it."""
+class Score(ScoreBase):
+    """A member's sealed score on a project's panel (``review.models.ScoreBase``; read only through
+    ``panel_services.scores_view``)."""
 
     member = models.OneToOneField(
         PanelMember, verbose_name=_("panel member"), on_delete=models.PROTECT, related_name="score"
     )
-    criteria = models.JSONField(_("criteria"))
-    total = models.DecimalField(_("weighted total"), max_digits=7, decimal_places=4)
-    comment = models.TextField(_("comment"), blank=True)
-    veto = models.BooleanField(_("veto"), default=False)
-    veto_reason = models.CharField(_("reason for the veto"), max_length=200, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"))
 
     objects = ScoreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-
-    def __str__(self) -> str:
-        return str(self.member)
 
 
 # --- The leader's decision and the pipeline (issue 14, items 8-9; docs/0010) ---------------------------------------

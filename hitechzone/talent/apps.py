@@ -12,6 +12,7 @@ class TalentConfig(AppConfig):
         from hitechzone.common.context_processors import register_menu
         from hitechzone.common.intake import register_kinds
         from hitechzone.enterprises.sections import register_enterprise_section
+        from hitechzone.review.models import MASKED
 
         from . import apps_finance, intake, models, queries
         from .roles import MENU_ROLES
@@ -33,6 +34,11 @@ class TalentConfig(AppConfig):
         audit.register(models.TeamMember, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.TeamStep, enterprise=lambda obj: obj.application.enterprise_id)
         apps_finance.ready()
+        # The review panels are the committee's: no enterprise's history shows them (the team's enterprise must not
+        # learn who reviews it); a score's values are masked, so that no reader of the trail breaks the seal.
+        audit.register(models.TeamPanel, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.TeamPanelMember, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.TeamScore, enterprise=audit.NO_ENTERPRISE, masked=MASKED)
         register_enterprise_section(
             "incubators", title=_("From off-site incubators"), template="talent/_enterprise_incubators.html",
             rows=queries.enterprise_incubators, order=70,

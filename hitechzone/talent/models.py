@@ -407,6 +407,10 @@ class Instalment(models.Model):
 
 
 class TeamApplicationQuerySet(StaffQuerySet):
+    def scope_expert(self, user):
+        """The applications of the panels he sits on (docs/0013; not once he declined)."""
+        return self.filter(panel__members__expert__user=user, panel__members__status="sitting")
+
     def scope_enterprise(self, user):
         """The applications its users submitted, and those whose team is (or joined) the enterprise."""
         if not user.enterprise_id:
@@ -557,3 +561,6 @@ class Partner(models.Model):
 
 
 from .models_finance import *  # noqa: E402, F403  (technology finance, partnerships, fund calls: their own module)
+
+# The team applications' review panels (docs/0013) live in their own file; imported here so that Django finds them.
+from .models_review import TeamPanel, TeamPanelMember, TeamScore  # noqa: E402, F401

@@ -12,8 +12,9 @@ from hitechzone.accounts.roles import effective_role
 
 ADMIN, LEADER, DEPT, OFFICER, ENTERPRISE = Role.ADMIN, Role.LEADER, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE
 
-#: Who has the module in the main menu (what each sees inside is scoped; experts have nothing in M6 yet).
-MENU_ROLES = frozenset({ADMIN, LEADER, DEPT, OFFICER, ENTERPRISE})
+#: Who has the module in the main menu (what each sees inside is scoped; an expert the team applications of the
+#: panels he sits on, docs/0013).
+MENU_ROLES = frozenset({ADMIN, LEADER, DEPT, OFFICER, ENTERPRISE, Role.EXPERT})
 #: Who reads the zone's public records (platforms, incubators, partners).
 PUBLIC_READERS = frozenset({ADMIN, LEADER, DEPT, OFFICER})
 
@@ -50,6 +51,6 @@ def may_approve_grants(user) -> bool:
 
 
 def may_decide(user) -> bool:
-    """Who records a team application's review outcome and decision (until the panels are shared): leaders and the
-    talent office."""
+    """Who records a team application's review outcome and decision: leaders and the talent office (once a panel is
+    drawn, after every sitting member has scored: ``review.decision_blocker``, docs/0013)."""
     return effective_role(user) == LEADER or is_talent_office(user)

@@ -515,13 +515,23 @@ WORKFLOW: dict[str, Transition] = {
 }
 
 
+def _decision_blocked(application: TeamApplication) -> bool:
+    from .review import decision_blocker
+
+    return bool(decision_blocker(application))
+
+
 def available(user, application: TeamApplication) -> list[Transition]:
     """The steps ``user`` may take on ``application`` now."""
-    out = []
+    out, blocked = [], None
     for t in WORKFLOW.values():
         if application.status in t.from_states and t.may(user, application):
             if t.action == "send_back" and application.sent_back_before:
                 continue
+            if t.action in ("approve", "reject"):
+                blocked = _decision_blocked(application) if blocked is None else blocked
+                if blocked:
+                    continue
             out.append(t)
     return out
 
@@ -545,6 +555,10 @@ def team_step(
     )
     if action == "send_back":
         _require(not application.sent_back_before, _("The formal check sends an application back once only."))
+    if action in ("approve", "reject"):
+        from .review import require_decidable  # once a panel is drawn, its scores come first (docs/0013)
+
+        require_decidable(application)
     note = (note or "").strip()
     if transition.note_required and not note:
         raise FieldErrors({"note": [_("Give the %(what)s.") % {"what": str(transition.note_label).lower()}]})

@@ -27,19 +27,26 @@ from hitechzone.enterprises.models import Enterprise
 from . import forms as f
 from . import queries, roles, services
 from .models import Degree, Fund, FundCall, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
+from .views_review import panel_context
+from .views_review import urlpatterns as review_urls
 
-ALL = roles.MENU_ROLES
+#: The module's pages open to every role of the menu but experts (they only review: the home page and their team
+#: applications, docs/0013).
+HOME = roles.MENU_ROLES
+ALL = roles.MENU_ROLES - {roles.Role.EXPERT}
 PUBLIC = roles.PUBLIC_READERS
 STAFF = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT})  # the talent office among department staff (checked)
 APPLICANTS = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT, roles.ENTERPRISE})
+#: The team applications' pages: the applicants, and experts for the applications of the panels they sit on.
+TEAM_READERS = APPLICANTS | {roles.Role.EXPERT}
 
 # (key, label, url name, roles, icon); staff-only entries are shown to department staff of the talent office only.
 NAV = (
-    ("home", gettext_lazy("Overview"), "talent:home", ALL, "bi-speedometer2"),
+    ("home", gettext_lazy("Overview"), "talent:home", HOME, "bi-speedometer2"),
     ("platforms", gettext_lazy("Platforms"), "talent:platforms", PUBLIC, "bi-building"),
     ("incubators", gettext_lazy("Incubators"), "talent:incubators", PUBLIC, "bi-rocket-takeoff"),
     ("talents", gettext_lazy("Talents"), "talent:talents", STAFF, "bi-person-badge"),
-    ("teams", gettext_lazy("Team applications"), "talent:teams", APPLICANTS, "bi-people"),
+    ("teams", gettext_lazy("Team applications"), "talent:teams", TEAM_READERS, "bi-people"),
     ("funds", gettext_lazy("Innovation fund"), "talent:funds", APPLICANTS, "bi-cash-coin"),
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
     ("finance", gettext_lazy("Technology finance"), "talent:finance", APPLICANTS, "bi-bank"),
@@ -66,7 +73,7 @@ def _deny_unless(user, allowed, *, scoped: bool = False) -> None:
     role = roles.effective_role(user)
     if role not in allowed:
         raise PermissionDenied
-    office_only = role == roles.DEPT and not scoped and allowed is not PUBLIC and allowed is not ALL
+    office_only = role == roles.DEPT and not scoped and all(allowed is not s for s in (PUBLIC, ALL, HOME))
     if office_only and not roles.is_talent_office(user):
         raise PermissionDenied
 
@@ -77,7 +84,7 @@ def _deny_unless(user, allowed, *, scoped: bool = False) -> None:
 @login_required
 def home(request):
     user = request.user
-    _deny_unless(user, ALL)
+    _deny_unless(user, HOME)
     year = year_from_query(request, timezone.localdate().year)
     context = {"year": year, "is_staff": roles.is_staff(user)}
     if context["is_staff"]:
@@ -435,7 +442,7 @@ def grant_decide(request, pk: int, decision: str):
 @login_required
 def teams(request):
     user = request.user
-    _deny_unless(user, APPLICANTS)
+    _deny_unless(user, TEAM_READERS)
     qs = queries.team_applications(user).order_by("-submitted_on", "-pk")
     status = request.GET.get("status", "")
     if status in queries.TeamApplication.Status.values:
@@ -477,7 +484,7 @@ def team_new(request):
 @login_required
 def team(request, pk: int):
     user = request.user
-    _deny_unless(user, APPLICANTS, scoped=True)
+    _deny_unless(user, TEAM_READERS, scoped=True)
     application = get_object_or_404(
         queries.team_applications(user).prefetch_related(
             "members", Prefetch("steps", queryset=TeamStep.objects.select_related("by"))
@@ -507,6 +514,7 @@ def team(request, pk: int):
             "steps": application.steps.all(),
             "actions": actions,
             "form": form,
+            **panel_context(user, application),
         },
     )
 
@@ -533,4 +541,5 @@ urlpatterns = [
     path("teams/", teams, name="teams"),
     path("teams/new/", team_new, name="team-new"),
     path("teams/<int:pk>/", team, name="team"),
+    *review_urls,  # the team's expert review (docs/0013)
 ]

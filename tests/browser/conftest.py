@@ -63,5 +63,13 @@ def reference_data(db):
         load_industries(Industry)
     rules = importlib.import_module("hitechzone.projects.migrations.0002_demo_admission_rules")
     rules.create_demo_defaults(apps, None)
-    weights = importlib.import_module("hitechzone.projects.migrations.0003_experts_panels")
-    weights.create_demo_weights(apps, None)
+    # The review weights moved to the shared review (docs/0013): one row per kind, from the migrations' own values.
+    from hitechzone.review.models import ScoringWeights
+
+    project = importlib.import_module("hitechzone.projects.migrations.0003_experts_panels").DEMO_WEIGHTS
+    team = importlib.import_module("hitechzone.review.migrations.0002_team_demo_weights").TEAM_DEMO_WEIGHTS
+    for kind, values in (("project", project), ("team", team)):
+        if not ScoringWeights.objects.filter(kind=kind).exists():
+            ScoringWeights.objects.create(
+                kind=kind, version=1, weights=values, is_demo_default=True, note=f"{kind} demo defaults"
+            )

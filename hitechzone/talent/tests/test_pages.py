@@ -48,8 +48,8 @@ def test_the_overview_is_in_chinese_first(zone, records, client):
     assert "Innovation and talent" not in page
 
 
-def test_the_menu_offers_the_module_to_its_roles_and_not_to_experts(zone, office, client):
-    for persona, shown in (("leader", True), ("ent_a", True), ("officer_a", True), ("expert_a", False)):
+def test_the_menu_offers_the_module_to_its_roles_and_to_experts_for_their_reviews(zone, office, client):
+    for persona, shown in (("leader", True), ("ent_a", True), ("officer_a", True), ("expert_a", True)):
         client.force_login(getattr(zone.users, persona))
         page = client.get("/", HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
         assert ('href="/talent/"' in page) is shown, persona
