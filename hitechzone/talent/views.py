@@ -51,8 +51,10 @@ NAV = (
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
     ("finance", gettext_lazy("Technology finance"), "talent:finance", APPLICANTS, "bi-bank"),
     ("partnerships", gettext_lazy("Partnerships"), "talent:partnerships", ALL, "bi-diagram-3"),
+    # The talent office imports M6's workbooks (platforms, talents, team applications, partners) on the common page.
+    ("imports", gettext_lazy("Imports"), "imports:list", frozenset({roles.ADMIN, roles.DEPT}), "bi-upload"),
 )
-OFFICE_ONLY = {"talents", "finance"}  # department staff outside the talent office do not see these
+OFFICE_ONLY = {"talents", "finance", "imports"}  # department staff outside the talent office do not see these
 
 
 def nav(request) -> list[dict]:
