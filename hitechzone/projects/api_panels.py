@@ -34,6 +34,7 @@ from hitechzone.review.api import (  # noqa: F401
     MemberSerializer,
     PanelSerializer,
     panel_answer,
+    score_serializers,
     scores_answer,
 )
 
@@ -161,44 +162,12 @@ class DeclineView(RefusalsAnswer400, APIView):
 # --- The scores -----------------------------------------------------------------------------------------------------
 
 
-class CriteriaSerializer(serializers.Serializer):
-    industry_fit = serializers.IntegerField(min_value=0, max_value=100, help_text="产业导向")
-    investment_intensity = serializers.IntegerField(min_value=0, max_value=100, help_text="投资强度")
-    safety_environment = serializers.IntegerField(min_value=0, max_value=100, help_text="安全环保")
-    industry_linkage = serializers.IntegerField(min_value=0, max_value=100, help_text="产业关联")
-    technology = serializers.IntegerField(min_value=0, max_value=100, help_text="技术先进性")
-    economic_benefit = serializers.IntegerField(min_value=0, max_value=100, help_text="经济效益")
-
-
-class ScoreInputSerializer(serializers.Serializer):
-    criteria = CriteriaSerializer()
-    comment = serializers.CharField(required=False, allow_blank=True)
-    veto = serializers.BooleanField(required=False, default=False, help_text=_("a veto (一票否决), e.g. on safety"))
-    veto_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
-
-    def validate(self, data):
-        if data.get("veto") and not (data.get("veto_reason") or "").strip():
-            raise serializers.ValidationError({"veto_reason": _("A veto needs its reason.")})
-        return data
-
-
-class MemberScoreSerializer(serializers.Serializer):
-    expert = serializers.IntegerField()
-    name = serializers.CharField()
-    criteria = CriteriaSerializer()
-    total = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False)
-    veto = serializers.BooleanField()
-    veto_reason = serializers.CharField(allow_blank=True)
-    comment = serializers.CharField(allow_blank=True)
-
-
-class ScoresSerializer(serializers.Serializer):
-    sealed = serializers.BooleanField(help_text=_("true until every sitting member has submitted"))
-    submitted = serializers.ListField(child=serializers.IntegerField(), help_text=_("expert ids"))
-    members = MemberScoreSerializer(many=True, help_text=_("while sealed: the caller's own score only"))
-    panel_score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True)
-    recommendation = serializers.ChoiceField(choices=[c for c, _l in panels.RECOMMENDATIONS], allow_null=True)
-    weights = serializers.DictField(child=serializers.CharField(), help_text=_("criterion → percent"))
+#: The scores' serializers for M3's criteria (``review.api.score_serializers``; the schema's names unchanged).
+_SCORES = score_serializers("", panels.CRITERIA)
+CriteriaSerializer = _SCORES.criteria
+ScoreInputSerializer = _SCORES.score_input
+MemberScoreSerializer = _SCORES.member_score
+ScoresSerializer = _SCORES.scores
 
 
 class ScoresView(RefusalsAnswer400, APIView):

@@ -1,8 +1,11 @@
 """The shared review's API pieces (docs/0013): the shapes of a panel, of its draw and decline, and the answers
 :func:`panel_answer` and :func:`scores_answer` — one copy for M3's ``projects/{id}/panel/`` and M6's
-``talent/team-applications/{id}/panel/``. Each module keeps its criteria's serializer (their fields differ)."""
+``talent/team-applications/{id}/panel/``, and the score serializers made once for each kind's criteria
+(:func:`score_serializers`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -115,3 +118,72 @@ def scores_answer(user, panel) -> dict:
         "recommendation": view.recommendation,
         "weights": panel.weights.weights,
     }
+
+
+# --- The scores' shapes, one set per kind of review (their criteria differ, the rest is the same) ------------------
+
+
+@dataclass(frozen=True)
+class ScoreSerializers:
+    criteria: type[serializers.Serializer]  # criterion code → points
+    score_input: type[serializers.Serializer]  # what a member submits
+    member_score: type[serializers.Serializer]  # one member's score as read
+    scores: type[serializers.Serializer]  # the panel's scores (``scores_answer``)
+
+
+def score_serializers(prefix: str, criteria) -> ScoreSerializers:
+    """The score serializers of one kind of review, named ``{prefix}Criteria``, ``{prefix}ScoreInput``,
+    ``{prefix}MemberScore``, ``{prefix}Scores`` in the OpenAPI schema. ``criteria``: ``panels.CRITERIA``-shaped
+    ``(code, label, chinese)`` rows."""
+
+    def points(chinese: str):
+        return serializers.IntegerField(min_value=panels.MIN_POINTS, max_value=panels.MAX_POINTS, help_text=chinese)
+
+    def make(name: str, fields: dict) -> type[serializers.Serializer]:
+        return type(f"{prefix}{name}Serializer", (serializers.Serializer,), {"__module__": __name__, **fields})
+
+    criteria_serializer = make("Criteria", {code: points(chinese) for code, _label, chinese in criteria})
+
+    def validate(self, data):
+        if data.get("veto") and not (data.get("veto_reason") or "").strip():
+            raise serializers.ValidationError({"veto_reason": _("A veto needs its reason.")})
+        return data
+
+    score_input = make(
+        "ScoreInput",
+        {
+            "criteria": criteria_serializer(),
+            "comment": serializers.CharField(required=False, allow_blank=True),
+            "veto": serializers.BooleanField(
+                required=False, default=False, help_text=_("a veto (一票否决), e.g. on safety")
+            ),
+            "veto_reason": serializers.CharField(required=False, allow_blank=True, max_length=200),
+            "validate": validate,
+        },
+    )
+    member_score = make(
+        "MemberScore",
+        {
+            "expert": serializers.IntegerField(),
+            "name": serializers.CharField(),
+            "criteria": criteria_serializer(),
+            "total": serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False),
+            "veto": serializers.BooleanField(),
+            "veto_reason": serializers.CharField(allow_blank=True),
+            "comment": serializers.CharField(allow_blank=True),
+        },
+    )
+    scores = make(
+        "Scores",
+        {
+            "sealed": serializers.BooleanField(help_text=_("true until every sitting member has submitted")),
+            "submitted": serializers.ListField(child=serializers.IntegerField(), help_text=_("expert ids")),
+            "members": member_score(many=True, help_text=_("while sealed: the caller's own score only")),
+            "panel_score": serializers.DecimalField(
+                max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True
+            ),
+            "recommendation": serializers.ChoiceField(choices=[c for c, _l in panels.RECOMMENDATIONS], allow_null=True),
+            "weights": serializers.DictField(child=serializers.CharField(), help_text=_("criterion → percent")),
+        },
+    )
+    return ScoreSerializers(criteria_serializer, score_input, member_score, scores)
