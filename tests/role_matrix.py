@@ -250,6 +250,8 @@ SAMPLES: dict[str, dict] = {
     **{f"api/v1/talent/team-applications/<pk>/{p}/": {"pk": "team_review_a"}
        for p in ("panel", "panel/decline", "scores")},
     **{f"talent/teams/<pk>/{p}/": {"pk": "team_review_a"} for p in ("panel/draw", "panel/decline", "score")},
+    **{f"api/v1/talent/grants/<pk>/{p}/": {"pk": "grant_review_a"} for p in ("panel", "panel/decline", "scores")},
+    **{f"talent/grants/<pk>/{p}/": {"pk": "grant_review_a"} for p in ("panel/draw", "panel/decline", "panel/score")},
     "zone/parcels/<pk>/": {"pk": "parcel_a"},
 }  # fmt: skip
 
@@ -545,11 +547,16 @@ MATRIX: dict[str, Entry] = {
     # --- The API: innovation and talent (M6; department A is the talent office, docs/0012) ---
     'api/v1/talent/funds/': E(write='admin dept_a'),
     'api/v1/talent/funds/<pk>/': E(get='admin leader dept_a ent', write='admin dept_a'),
-    'api/v1/talent/grants/': E(write='admin dept_a ent'),
+    # Expert A meets enterprise A as the applicant of the grant he reviews (docs/0013).
+    'api/v1/talent/grants/': E(write='admin dept_a ent', other='expert_a'),
     'api/v1/talent/grants/<pk>/': E(get='admin leader dept_a ent_a'),
     'api/v1/talent/grants/<pk>/approve/': E(get=NO_GET, write='leader'),
     'api/v1/talent/grants/<pk>/instalments/': E(get=NO_GET, write='admin dept_a'),
     'api/v1/talent/grants/<pk>/refuse/': E(get=NO_GET, write='leader'),
+    # The fund's expert review (docs/0013): the applicant enterprise never learns who reviews it.
+    'api/v1/talent/grants/<pk>/panel/': E(get='admin leader dept_a expert_a', write='admin dept_a'),
+    'api/v1/talent/grants/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
+    'api/v1/talent/grants/<pk>/scores/': E(get='admin leader dept_a expert_a', write='expert_a'),
     'api/v1/talent/incubators/': E(write='admin dept_a'),
     'api/v1/talent/incubators/<pk>/': E(get='admin leader dept officer ent_a', write='admin dept_a'),
     'api/v1/talent/incubators/<pk>/enterprises/': E(get=NO_GET, write='admin dept_a'),
@@ -569,13 +576,16 @@ MATRIX: dict[str, Entry] = {
     'api/v1/talent/team-applications/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
     'api/v1/talent/team-applications/<pk>/scores/': E(get='admin leader dept_a expert_a', write='expert_a'),
     # --- Pages: innovation and talent (M6) ---
-    'talent/': E(get='admin leader dept officer expert ent', write=GET_ONLY),
+    'talent/': E(get='admin leader dept officer expert ent', write=GET_ONLY, other='expert_a'),
     'talent/funds/': E(get='admin leader dept_a ent', write='admin dept_a'),
     'talent/funds/<pk>/': E(get='admin leader dept_a ent', write=GET_ONLY),
-    'talent/grants/': E(get='admin leader dept_a ent', write=GET_ONLY),
+    'talent/grants/': E(get='admin leader dept_a expert ent', write=GET_ONLY, other='expert_a'),
     'talent/grants/<pk>/': E(get='admin leader dept_a ent_a', write='admin dept_a'),
     'talent/grants/<pk>/<decision>/': E(get=NO_GET, write='leader'),
     'talent/grants/new/': E(get='admin dept_a ent', write=GET_ONLY),
+    'talent/grants/<pk>/panel/decline/': E(get=NO_GET, write='expert_a'),
+    'talent/grants/<pk>/panel/draw/': E(get=NO_GET, write='admin dept_a'),
+    'talent/grants/<pk>/panel/score/': E(get=NO_GET, write='expert_a'),
     'talent/incubators/': E(get='admin leader dept officer', write=GET_ONLY),
     'talent/incubators/<pk>/': E(get='admin leader dept officer ent_a', write='admin dept_a'),
     'talent/incubators/new/': E(get='admin dept_a', write=GET_ONLY),

@@ -34,6 +34,7 @@ def build_world(zone):
     _circular(zone)
     _projects(zone)
     _team_panel(zone)
+    _grant_panel(zone)
     _evaluation(zone)
     _evaluation_runs(zone)
     zone.job_a = Job.objects.create(kind="test", user=users.ent_a)
@@ -170,6 +171,21 @@ def _team_panel(zone):
     from hitechzone.talent import review
 
     zone.team_panel_a = review.panel_draw(by=zone.users.admin, application=zone.team_review_a, seed=1)
+
+
+def _grant_panel(zone):
+    """M6's fund review (docs/0013): A's second grant application, its panel drawn from the one pool: expert A sits on
+    it; expert B is excluded (his affiliation hosts the platform where a talent of enterprise A works)."""
+    from hitechzone.talent import review, services
+    from hitechzone.talent.models import Platform
+
+    users, office = zone.users, zone.users.dept_a
+    zone.grant_review_a = services.grant_apply(
+        by=users.ent_a, fund=zone.fund, recipient_enterprise=zone.ent_a, amount_wan_yuan=Decimal(50), purpose="评审"
+    )
+    platform = Platform.objects.get(name="甲方集团研究院")
+    services.talent_save(by=office, name="甲方基金人才", enterprise=zone.ent_a, platform=platform)
+    zone.grant_panel_a = review.GRANTS.panel_draw(by=users.admin, subject=zone.grant_review_a, seed=1)
 
 
 def _evaluation(zone):

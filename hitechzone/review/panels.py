@@ -39,10 +39,11 @@ CONFLICT_YEARS = 3
 MAX_SEED = 2**53 - 1
 
 #: The kinds of review, each with its criteria (their weights are data: ScoringWeights, versioned per kind).
-PROJECT, TEAM = "project", "team"
+PROJECT, TEAM, FUND = "project", "team", "fund"
 KINDS = (
     (PROJECT, gettext_lazy("Investment project (M3)")),
     (TEAM, gettext_lazy("Entrepreneurship team (M6)")),
+    (FUND, gettext_lazy("Innovation fund application (M6)")),
 )
 
 #: A project's criteria, in the order they are shown (code, label, Chinese term).
@@ -64,7 +65,16 @@ TEAM_CRITERIA = (
     ("feasibility", gettext_lazy("Feasibility"), "可行性"),
     ("chain_fit", gettext_lazy("Fit with the zone's chains"), "产业链契合度"),
 )
-CRITERIA_BY_KIND = {PROJECT: CRITERIA, TEAM: TEAM_CRITERIA}
+#: An application to the innovation fund's criteria (创新基金项目评审): innovation, feasibility, the economic benefit,
+#: the enterprise's (or team's) capacity, and the fit with the zone's industrial chains.
+FUND_CRITERIA = (
+    ("innovation", gettext_lazy("Innovation"), "创新性"),
+    ("feasibility", gettext_lazy("Feasibility"), "可行性"),
+    ("economic_benefit", gettext_lazy("Economic benefit"), "经济效益"),
+    ("capacity", gettext_lazy("Team and enterprise capacity"), "团队与企业实力"),
+    ("chain_fit", gettext_lazy("Fit with the zone's chains"), "产业链契合度"),
+)
+CRITERIA_BY_KIND = {PROJECT: CRITERIA, TEAM: TEAM_CRITERIA, FUND: FUND_CRITERIA}
 
 
 def criteria_of(kind: str = PROJECT) -> tuple:
@@ -154,6 +164,8 @@ SIDE_LABELS = {
     "team_member": gettext_lazy("a member of the team"),
     "employer": gettext_lazy("the team's enterprise"),
     "host": gettext_lazy("a member's employer or host organisation"),
+    "recipient": gettext_lazy("the applicant enterprise"),
+    "recipient_host": gettext_lazy("a host organisation of the applicant's talents"),
 }
 
 

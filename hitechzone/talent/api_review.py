@@ -1,4 +1,6 @@
-"""M6's expert review over the API (docs/0013), the shapes of M3's panel endpoints (``review.api``):
+"""M6's expert review over the API (docs/0013), the shapes of M3's panel endpoints (``review.api``), for team
+applications and, the same, for the innovation fund's applications (``talent/grants/{id}/panel/``, ``…/panel/decline/``,
+``…/scores/``; a grant's panel is drawn while it is applied for, its criteria ``panels.FUND_CRITERIA``):
 
 - ``talent/team-applications/{id}/panel/``: ``GET`` the panel; ``POST {size, seed, chain}`` (all optional) draws it
   (an administrator or the talent office, while the application is under review); a refusal (too few eligible, no
@@ -27,7 +29,6 @@ from hitechzone.review import panels
 from hitechzone.review.api import DeclineSerializer, DrawSerializer, PanelSerializer, panel_answer, scores_answer
 
 from . import review, roles
-from .models import TeamApplication
 
 #: Who reads a team's panel: the module's staff (administrators, leaders, the talent office: checked) and experts
 #: (the applications of the panels they sit on: scoped).
@@ -36,20 +37,58 @@ DRAW_ROLES = frozenset({roles.ADMIN, roles.DEPT})
 REVIEWERS = frozenset({roles.Role.EXPERT})
 
 
-def _application(request, pk) -> TeamApplication:
-    """The application among those the user may see (else 404); 403 for a role the panel is not for."""
-    application = get_object_or_404(TeamApplication.objects.for_user(request.user), pk=pk)
-    role = roles.effective_role(request.user)
-    if role not in PANEL_ROLES or (role == roles.DEPT and not roles.is_talent_office(request.user)):
-        raise PermissionDenied(_("The review panel is not shown to your role."))
-    return application
+class _Subject:
+    """What a panel endpoint reviews: ``reviews`` (``talent.review.TEAMS`` / ``GRANTS``) and the 404 without panel."""
+
+    reviews: review.SubjectReview
+    no_panel: str = ""
+
+    def subject(self, request, pk):
+        """The subject among those the user may see (else 404); 403 for a role the panel is not for."""
+        subject = get_object_or_404(self.reviews.model.objects.for_user(request.user), pk=pk)
+        role = roles.effective_role(request.user)
+        if role not in PANEL_ROLES or (role == roles.DEPT and not roles.is_talent_office(request.user)):
+            raise PermissionDenied(_("The review panel is not shown to your role."))
+        return subject
+
+    def panel(self, subject):
+        panel = self.reviews.panel_of(subject)
+        if panel is None:
+            raise NotFound(self.no_panel)
+        return panel
+
+    def draw(self, request, pk, body_class):
+        subject = self.subject(request, pk)
+        if not self.reviews.can_draw(request.user, subject):
+            raise PermissionDenied(self.reviews.who_draws)
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        panel = self.reviews.panel_draw(by=request.user, subject=subject, **body.validated_data)
+        return Response(panel_answer(request.user, panel), status=status.HTTP_201_CREATED)
+
+    def decline(self, request, pk):
+        subject = self.subject(request, pk)
+        if self.reviews.member_of(request.user, subject) is None:
+            raise PermissionDenied(_("Only a sitting member of the panel declines his seat."))
+        body = DeclineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        seat = self.reviews.member_decline(by=request.user, subject=subject, **body.validated_data)
+        return Response(panel_answer(request.user, seat.panel))
+
+    def score(self, request, pk, body_class, answer_class):
+        subject = self.subject(request, pk)
+        if self.reviews.member_of(request.user, subject) is None:
+            raise PermissionDenied(_("Only a sitting member of the panel scores it."))
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        self.reviews.score_submit(by=request.user, subject=subject, **body.validated_data)
+        panel = self.reviews.panel_of(subject)
+        return Response(answer_class(scores_answer(request.user, panel)).data, status=status.HTTP_201_CREATED)
 
 
-def _panel(application: TeamApplication):
-    panel = review.panel_of(application)
-    if panel is None:
-        raise NotFound(_("No panel has been drawn for this team application yet."))
-    return panel
+class _Team(_Subject):
+    reviews = review.TEAMS
+    no_panel = _("No panel has been drawn for this team application yet.")
 
 
 class TeamDrawSerializer(DrawSerializer):
@@ -59,14 +98,14 @@ class TeamDrawSerializer(DrawSerializer):
     )  # fmt: skip
 
 
-class TeamPanelView(RefusalsAnswer400, APIView):
+class TeamPanelView(_Team, RefusalsAnswer400, APIView):
     """A team application's review panel: ``GET`` shows it; ``POST`` draws it (again, while nobody has scored)."""
 
     write_roles = DRAW_ROLES
 
     @extend_schema(summary=_("The team application's review panel."), responses=PanelSerializer)
     def get(self, request, pk):
-        return Response(panel_answer(request.user, _panel(_application(request, pk))))
+        return Response(panel_answer(request.user, self.panel(self.subject(request, pk))))
 
     @extend_schema(
         summary=_("Draw the team application's review panel (an administrator or the talent office)."),
@@ -74,16 +113,10 @@ class TeamPanelView(RefusalsAnswer400, APIView):
         responses={201: PanelSerializer},
     )
     def post(self, request, pk):
-        application = _application(request, pk)
-        if not review.can_draw(request.user, application):
-            raise PermissionDenied(_("Only an administrator or the talent office draws a team's panel."))
-        body = TeamDrawSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        panel = review.panel_draw(by=request.user, application=application, **body.validated_data)
-        return Response(panel_answer(request.user, panel), status=status.HTTP_201_CREATED)
+        return self.draw(request, pk, TeamDrawSerializer)
 
 
-class TeamDeclineView(RefusalsAnswer400, APIView):
+class TeamDeclineView(_Team, RefusalsAnswer400, APIView):
     """A sitting member declines his seat (before scoring); a replacement is drawn at once."""
 
     write_roles = REVIEWERS
@@ -94,13 +127,7 @@ class TeamDeclineView(RefusalsAnswer400, APIView):
         responses=PanelSerializer,
     )
     def post(self, request, pk):
-        application = _application(request, pk)
-        if review.member_of(request.user, application) is None:
-            raise PermissionDenied(_("Only a sitting member of the panel declines his seat."))
-        body = DeclineSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        seat = review.member_decline(by=request.user, application=application, **body.validated_data)
-        return Response(panel_answer(request.user, seat.panel))
+        return self.decline(request, pk)
 
 
 def _points(chinese: str):
@@ -115,8 +142,9 @@ class TeamCriteriaSerializer(serializers.Serializer):
     chain_fit = _points("产业链契合度")
 
 
-class TeamScoreInputSerializer(serializers.Serializer):
-    criteria = TeamCriteriaSerializer()
+class ScoreInputSerializer(serializers.Serializer):
+    """A member's score: ``criteria`` (the subject's, set by the subclass), a comment, a veto with its reason."""
+
     comment = serializers.CharField(required=False, allow_blank=True)
     veto = serializers.BooleanField(required=False, default=False, help_text=_("a veto (一票否决), e.g. on safety"))
     veto_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -127,26 +155,36 @@ class TeamScoreInputSerializer(serializers.Serializer):
         return data
 
 
-class TeamMemberScoreSerializer(serializers.Serializer):
+class TeamScoreInputSerializer(ScoreInputSerializer):
+    criteria = TeamCriteriaSerializer()
+
+
+class MemberScoreSerializer(serializers.Serializer):
     expert = serializers.IntegerField()
     name = serializers.CharField()
-    criteria = TeamCriteriaSerializer()
     total = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False)
     veto = serializers.BooleanField()
     veto_reason = serializers.CharField(allow_blank=True)
     comment = serializers.CharField(allow_blank=True)
 
 
-class TeamScoresSerializer(serializers.Serializer):
+class TeamMemberScoreSerializer(MemberScoreSerializer):
+    criteria = TeamCriteriaSerializer()
+
+
+class ScoresSerializer(serializers.Serializer):
     sealed = serializers.BooleanField(help_text=_("true until every sitting member has submitted"))
     submitted = serializers.ListField(child=serializers.IntegerField(), help_text=_("expert ids"))
-    members = TeamMemberScoreSerializer(many=True, help_text=_("while sealed: the caller's own score only"))
     panel_score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True)
     recommendation = serializers.ChoiceField(choices=[c for c, _l in panels.RECOMMENDATIONS], allow_null=True)
     weights = serializers.DictField(child=serializers.CharField(), help_text=_("criterion → percent"))
 
 
-class TeamScoresView(RefusalsAnswer400, APIView):
+class TeamScoresSerializer(ScoresSerializer):
+    members = TeamMemberScoreSerializer(many=True, help_text=_("while sealed: the caller's own score only"))
+
+
+class TeamScoresView(_Team, RefusalsAnswer400, APIView):
     """The panel's scores, sealed until every sitting member has submitted; a member submits his own."""
 
     write_roles = REVIEWERS
@@ -156,7 +194,7 @@ class TeamScoresView(RefusalsAnswer400, APIView):
         responses=TeamScoresSerializer,
     )
     def get(self, request, pk):
-        panel = _panel(_application(request, pk))
+        panel = self.panel(self.subject(request, pk))
         return Response(TeamScoresSerializer(scores_answer(request.user, panel)).data)
 
     @extend_schema(
@@ -165,18 +203,103 @@ class TeamScoresView(RefusalsAnswer400, APIView):
         responses={201: TeamScoresSerializer},
     )
     def post(self, request, pk):
-        application = _application(request, pk)
-        if review.member_of(request.user, application) is None:
-            raise PermissionDenied(_("Only a sitting member of the panel scores it."))
-        body = TeamScoreInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        review.score_submit(by=request.user, application=application, **body.validated_data)
-        panel = review.panel_of(application)
-        return Response(TeamScoresSerializer(scores_answer(request.user, panel)).data, status=status.HTTP_201_CREATED)
+        return self.score(request, pk, TeamScoreInputSerializer, TeamScoresSerializer)
+
+
+# --- Applications to the innovation fund (grants) -------------------------------------------------------------------
+
+
+class _Grant(_Subject):
+    reviews = review.GRANTS
+    no_panel = _("No panel has been drawn for this grant application yet.")
+
+
+class GrantDrawSerializer(DrawSerializer):
+    chain = serializers.CharField(
+        required=False, allow_blank=True, max_length=32,
+        help_text=_("the industrial chain of the application: its experts and the general ones are eligible"),
+    )  # fmt: skip
+
+
+class GrantPanelView(_Grant, RefusalsAnswer400, APIView):
+    """A grant application's review panel: ``GET`` shows it; ``POST`` draws it (again, while nobody has scored)."""
+
+    write_roles = DRAW_ROLES
+
+    @extend_schema(summary=_("The grant application's review panel."), responses=PanelSerializer)
+    def get(self, request, pk):
+        return Response(panel_answer(request.user, self.panel(self.subject(request, pk))))
+
+    @extend_schema(
+        summary=_("Draw the grant application's review panel (an administrator or the talent office)."),
+        request=GrantDrawSerializer,
+        responses={201: PanelSerializer},
+    )
+    def post(self, request, pk):
+        return self.draw(request, pk, GrantDrawSerializer)
+
+
+class GrantDeclineView(_Grant, RefusalsAnswer400, APIView):
+    """A sitting member declines his seat (before scoring); a replacement is drawn at once."""
+
+    write_roles = REVIEWERS
+
+    @extend_schema(
+        summary=_("Decline your seat on the grant application's panel."),
+        request=DeclineSerializer,
+        responses=PanelSerializer,
+    )
+    def post(self, request, pk):
+        return self.decline(request, pk)
+
+
+class FundCriteriaSerializer(serializers.Serializer):
+    innovation = _points("创新性")
+    feasibility = _points("可行性")
+    economic_benefit = _points("经济效益")
+    capacity = _points("团队与企业实力")
+    chain_fit = _points("产业链契合度")
+
+
+class GrantScoreInputSerializer(ScoreInputSerializer):
+    criteria = FundCriteriaSerializer()
+
+
+class GrantMemberScoreSerializer(MemberScoreSerializer):
+    criteria = FundCriteriaSerializer()
+
+
+class GrantScoresSerializer(ScoresSerializer):
+    members = GrantMemberScoreSerializer(many=True, help_text=_("while sealed: the caller's own score only"))
+
+
+class GrantScoresView(_Grant, RefusalsAnswer400, APIView):
+    """The panel's scores, sealed until every sitting member has submitted; a member submits his own."""
+
+    write_roles = REVIEWERS
+
+    @extend_schema(
+        summary=_("The grant panel's scores (sealed until every member has submitted)."),
+        responses=GrantScoresSerializer,
+    )
+    def get(self, request, pk):
+        panel = self.panel(self.subject(request, pk))
+        return Response(GrantScoresSerializer(scores_answer(request.user, panel)).data)
+
+    @extend_schema(
+        summary=_("Submit your own score on the grant application (a sitting member; final)."),
+        request=GrantScoreInputSerializer,
+        responses={201: GrantScoresSerializer},
+    )
+    def post(self, request, pk):
+        return self.score(request, pk, GrantScoreInputSerializer, GrantScoresSerializer)
 
 
 PATHS = [
     path("talent/team-applications/<int:pk>/panel/", TeamPanelView.as_view(), name="api-team-panel"),
     path("talent/team-applications/<int:pk>/panel/decline/", TeamDeclineView.as_view(), name="api-team-panel-decline"),
     path("talent/team-applications/<int:pk>/scores/", TeamScoresView.as_view(), name="api-team-scores"),
+    path("talent/grants/<int:pk>/panel/", GrantPanelView.as_view(), name="api-grant-panel"),
+    path("talent/grants/<int:pk>/panel/decline/", GrantDeclineView.as_view(), name="api-grant-panel-decline"),
+    path("talent/grants/<int:pk>/scores/", GrantScoresView.as_view(), name="api-grant-scores"),
 ]

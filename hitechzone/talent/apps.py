@@ -39,6 +39,9 @@ class TalentConfig(AppConfig):
         audit.register(models.TeamPanel, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.TeamPanelMember, enterprise=audit.NO_ENTERPRISE)
         audit.register(models.TeamScore, enterprise=audit.NO_ENTERPRISE, masked=MASKED)
+        audit.register(models.GrantPanel, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.GrantPanelMember, enterprise=audit.NO_ENTERPRISE)
+        audit.register(models.GrantScore, enterprise=audit.NO_ENTERPRISE, masked=MASKED)
         register_enterprise_section(
             "incubators", title=_("From off-site incubators"), template="talent/_enterprise_incubators.html",
             rows=queries.enterprise_incubators, order=70,

@@ -323,6 +323,10 @@ class Fund(models.Model):
 
 
 class GrantQuerySet(StaffQuerySet):
+    def scope_expert(self, user):
+        """The applications of the panels he sits on (docs/0013; not once he declined)."""
+        return self.filter(panel__members__expert__user=user, panel__members__status="sitting")
+
     def scope_enterprise(self, user):
         return self.filter(recipient_enterprise_id=user.enterprise_id) if user.enterprise_id else self.none()
 
@@ -562,5 +566,12 @@ class Partner(models.Model):
 
 from .models_finance import *  # noqa: E402, F403  (technology finance, partnerships, fund calls: their own module)
 
-# The team applications' review panels (docs/0013) live in their own file; imported here so that Django finds them.
-from .models_review import TeamPanel, TeamPanelMember, TeamScore  # noqa: E402, F401
+# The review panels (docs/0013) live in their own file; imported here so that Django finds them.
+from .models_review import (  # noqa: E402, F401
+    GrantPanel,
+    GrantPanelMember,
+    GrantScore,
+    TeamPanel,
+    TeamPanelMember,
+    TeamScore,
+)

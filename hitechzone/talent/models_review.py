@@ -1,10 +1,12 @@
-"""M6's review panels for team applications, on the shared expert review (docs/0013): the one expert pool, the same
-draw, conflict rules and sealed scoring as M3's project panels. These tables only add the relations (the fields are
-``review.models.PanelBase``, ``MemberBase``, ``ScoreBase``); ``talent/review.py`` calls ``review.services``.
+"""M6's review panels for team applications and for applications to the innovation fund (grants), on the shared
+expert review (docs/0013): the one expert pool, the same draw, conflict rules and sealed scoring as M3's project
+panels. These tables only add the relations (the fields are ``review.models.PanelBase``, ``MemberBase``,
+``ScoreBase``); ``talent/review.py`` calls ``review.services``.
 
 Scoping: the panel is the committee's — administrators, leaders and the talent office see it; an expert the panels
-he sits on (while sitting); the team's enterprise never learns who reviews it. Scores are read only through
-``review.services.scores_view`` (sealed until every sitting member has submitted): ``for_user`` answers none.
+he sits on (while sitting); the team's (the applicant's) enterprise never learns who reviews it. Scores are read
+only through ``review.services.scores_view`` (sealed until every sitting member has submitted): ``for_user`` answers
+none.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from hitechzone.common.scoping import ScopedQuerySet
 from hitechzone.review.models import Expert, MemberBase, MemberQuerySet, PanelBase, ScoreBase, ScoreQuerySet
 
-from .models import TeamApplication, _office
+from .models import Grant, TeamApplication, _office
 
 
-class TeamPanelQuerySet(ScopedQuerySet):
+class PanelQuerySet(ScopedQuerySet):
+    """A panel of either subject: the module's staff see it; an expert the panels he sits on."""
+
     def scope_admin(self, user):
         return self.all()
 
@@ -38,7 +42,7 @@ class TeamPanel(PanelBase):
         TeamApplication, verbose_name=_("team application"), on_delete=models.CASCADE, related_name="panel"
     )
 
-    objects = TeamPanelQuerySet.as_manager()
+    objects = PanelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team review panel")
@@ -48,7 +52,9 @@ class TeamPanel(PanelBase):
         return str(self.application)
 
 
-class TeamPanelMemberQuerySet(MemberQuerySet):
+class SeatQuerySet(MemberQuerySet):
+    """A seat on a panel of either subject: the module's staff see it; an expert the seats of the panels he sits on."""
+
     def scope_admin(self, user):
         return self.all()
 
@@ -58,7 +64,8 @@ class TeamPanelMemberQuerySet(MemberQuerySet):
         return self.all() if _office(user) else self.none()
 
     def scope_expert(self, user):
-        return self.filter(panel__in=TeamPanel.objects.scope_expert(user))
+        panel_model = self.model._meta.get_field("panel").related_model
+        return self.filter(panel__in=panel_model.objects.scope_expert(user))
 
 
 class TeamPanelMember(MemberBase):
@@ -69,7 +76,7 @@ class TeamPanelMember(MemberBase):
     )
     expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="team_seats")
 
-    objects = TeamPanelMemberQuerySet.as_manager()
+    objects = SeatQuerySet.as_manager()
 
     class Meta:
         ordering = ["panel", "seat"]
@@ -92,3 +99,51 @@ class TeamScore(ScoreBase):
     class Meta:
         verbose_name = _("team score")
         verbose_name_plural = _("team scores")
+
+
+class GrantPanel(PanelBase):
+    """The review panel drawn for an application to the innovation fund (``PanelBase``)."""
+
+    grant = models.OneToOneField(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="panel")
+
+    objects = PanelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant review panel")
+        verbose_name_plural = _("grant review panels")
+
+    def __str__(self) -> str:
+        return str(self.grant)
+
+
+class GrantPanelMember(MemberBase):
+    """A seat on a grant application's panel (``MemberBase``)."""
+
+    panel = models.ForeignKey(
+        GrantPanel, verbose_name=_("grant review panel"), on_delete=models.CASCADE, related_name="members"
+    )
+    expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="grant_seats")
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["panel", "seat"]
+        constraints = [models.UniqueConstraint(fields=["panel", "expert"], name="talent_grant_panel_member_once")]
+        indexes = [models.Index(fields=["expert", "status"], name="talent_grant_member_expert_idx")]
+        verbose_name = _("grant panel member")
+        verbose_name_plural = _("grant panel members")
+
+
+class GrantScore(ScoreBase):
+    """A member's sealed score on a grant application's panel (``ScoreBase``; read only through
+    ``review.services.scores_view``)."""
+
+    member = models.OneToOneField(
+        GrantPanelMember, verbose_name=_("panel member"), on_delete=models.PROTECT, related_name="score"
+    )
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant score")
+        verbose_name_plural = _("grant scores")

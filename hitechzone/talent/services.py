@@ -332,6 +332,14 @@ def _wan(value: Decimal) -> str:
     return number(value, -2)
 
 
+def _grant_decidable(grant: Grant) -> None:
+    """Once a panel is drawn for the application, its scores come first (docs/0013): refused until every sitting
+    member has scored."""
+    from .review import GRANTS
+
+    GRANTS.require_decidable(grant)
+
+
 @transaction.atomic
 def grant_approve(*, by, grant: Grant) -> Grant:
     """A leader grants: refused, with what is left, when the amount exceeds the fund's budget less what is granted.
@@ -343,6 +351,7 @@ def grant_approve(*, by, grant: Grant) -> Grant:
         grant.status == Grant.Status.APPLIED,
         _("This grant is “%(s)s” already.") % {"s": grant.get_status_display()},
     )
+    _grant_decidable(grant)
     left = fund_figures(grant.fund).left_wan_yuan
     _require(
         grant.amount_wan_yuan <= left,
@@ -359,6 +368,7 @@ def grant_refuse(*, by, grant: Grant, reason: str) -> Grant:
     _require(roles.may_approve_grants(by), _("Only a leader decides on grants."))
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     _require(grant.status == Grant.Status.APPLIED, _("This grant is decided already."))
+    _grant_decidable(grant)
     if not (reason or "").strip():
         raise FieldErrors({"reason": [_("Give the reason.")]})
     grant.status, grant.decided_on, grant.decided_by, grant.reason = (

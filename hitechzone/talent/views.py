@@ -39,6 +39,8 @@ STAFF = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT})  # the talent office 
 APPLICANTS = frozenset({roles.ADMIN, roles.LEADER, roles.DEPT, roles.ENTERPRISE})
 #: The team applications' pages: the applicants, and experts for the applications of the panels they sit on.
 TEAM_READERS = APPLICANTS | {roles.Role.EXPERT}
+#: The grants' pages likewise: experts see the grant applications of the panels they sit on (docs/0013).
+GRANT_READERS = TEAM_READERS
 
 # (key, label, url name, roles, icon); staff-only entries are shown to department staff of the talent office only.
 NAV = (
@@ -48,6 +50,7 @@ NAV = (
     ("talents", gettext_lazy("Talents"), "talent:talents", STAFF, "bi-person-badge"),
     ("teams", gettext_lazy("Team applications"), "talent:teams", TEAM_READERS, "bi-people"),
     ("funds", gettext_lazy("Innovation fund"), "talent:funds", APPLICANTS, "bi-cash-coin"),
+    ("grants", gettext_lazy("Grant reviews"), "talent:grants", frozenset({roles.Role.EXPERT}), "bi-clipboard-check"),
     ("partners", gettext_lazy("Partners"), "talent:partners", PUBLIC, "bi-mortarboard"),
     ("finance", gettext_lazy("Technology finance"), "talent:finance", APPLICANTS, "bi-bank"),
     ("partnerships", gettext_lazy("Partnerships"), "talent:partnerships", ALL, "bi-diagram-3"),
@@ -363,7 +366,7 @@ def fund(request, pk: int):
 @login_required
 def grants(request):
     user = request.user
-    _deny_unless(user, APPLICANTS)
+    _deny_unless(user, GRANT_READERS)
     qs = queries.grants_with_paid(user).order_by("-applied_on", "-pk")
     enterprise = request.GET.get("enterprise", "")
     if enterprise.isdecimal() and len(enterprise) < 10:
@@ -401,7 +404,7 @@ def grant_new(request):
 @login_required
 def grant(request, pk: int):
     user = request.user
-    _deny_unless(user, APPLICANTS, scoped=True)
+    _deny_unless(user, GRANT_READERS, scoped=True)
     obj = get_object_or_404(queries.grants_with_paid(user), pk=pk)
     instalments = obj.instalments.all()
     form = f.InstalmentForm(request.POST or None) if roles.may_write(user) else None
@@ -414,7 +417,14 @@ def grant(request, pk: int):
     return render_page(
         request,
         "talent/grant.html",
-        {"grant": obj, "instalments": instalments, "form": form, "may_approve": roles.may_approve_grants(user)},
+        {
+            "grant": obj,
+            "instalments": instalments,
+            "form": form,
+            "may_approve": roles.may_approve_grants(user),
+            "fund_link": roles.effective_role(user) != roles.Role.EXPERT,
+            **panel_context(user, obj, subject="grant"),
+        },
     )
 
 
