@@ -26,7 +26,14 @@ from rest_framework.views import APIView
 
 from hitechzone.common.api import RefusalsAnswer400
 from hitechzone.review import panels
-from hitechzone.review.api import DeclineSerializer, DrawSerializer, PanelSerializer, panel_answer, scores_answer
+from hitechzone.review.api import (
+    DeclineSerializer,
+    DrawSerializer,
+    PanelSerializer,
+    panel_answer,
+    score_serializers,
+    scores_answer,
+)
 
 from . import review, roles
 
@@ -130,58 +137,10 @@ class TeamDeclineView(_Team, RefusalsAnswer400, APIView):
         return self.decline(request, pk)
 
 
-def _points(chinese: str):
-    return serializers.IntegerField(min_value=panels.MIN_POINTS, max_value=panels.MAX_POINTS, help_text=chinese)
-
-
-class TeamCriteriaSerializer(serializers.Serializer):
-    innovation = _points("创新性")
-    team = _points("团队实力")
-    market = _points("市场前景")
-    feasibility = _points("可行性")
-    chain_fit = _points("产业链契合度")
-
-
-class ScoreInputSerializer(serializers.Serializer):
-    """A member's score: ``criteria`` (the subject's, set by the subclass), a comment, a veto with its reason."""
-
-    comment = serializers.CharField(required=False, allow_blank=True)
-    veto = serializers.BooleanField(required=False, default=False, help_text=_("a veto (一票否决), e.g. on safety"))
-    veto_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
-
-    def validate(self, data):
-        if data.get("veto") and not (data.get("veto_reason") or "").strip():
-            raise serializers.ValidationError({"veto_reason": _("A veto needs its reason.")})
-        return data
-
-
-class TeamScoreInputSerializer(ScoreInputSerializer):
-    criteria = TeamCriteriaSerializer()
-
-
-class MemberScoreSerializer(serializers.Serializer):
-    expert = serializers.IntegerField()
-    name = serializers.CharField()
-    total = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False)
-    veto = serializers.BooleanField()
-    veto_reason = serializers.CharField(allow_blank=True)
-    comment = serializers.CharField(allow_blank=True)
-
-
-class TeamMemberScoreSerializer(MemberScoreSerializer):
-    criteria = TeamCriteriaSerializer()
-
-
-class ScoresSerializer(serializers.Serializer):
-    sealed = serializers.BooleanField(help_text=_("true until every sitting member has submitted"))
-    submitted = serializers.ListField(child=serializers.IntegerField(), help_text=_("expert ids"))
-    panel_score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True)
-    recommendation = serializers.ChoiceField(choices=[c for c, _l in panels.RECOMMENDATIONS], allow_null=True)
-    weights = serializers.DictField(child=serializers.CharField(), help_text=_("criterion → percent"))
-
-
-class TeamScoresSerializer(ScoresSerializer):
-    members = TeamMemberScoreSerializer(many=True, help_text=_("while sealed: the caller's own score only"))
+#: The scores' serializers of each subject's criteria (``review.api.score_serializers``, one copy for every module).
+_TEAM = score_serializers("Team", panels.TEAM_CRITERIA)
+TeamCriteriaSerializer, TeamScoreInputSerializer = _TEAM.criteria, _TEAM.score_input
+TeamMemberScoreSerializer, TeamScoresSerializer = _TEAM.member_score, _TEAM.scores
 
 
 class TeamScoresView(_Team, RefusalsAnswer400, APIView):
@@ -253,24 +212,9 @@ class GrantDeclineView(_Grant, RefusalsAnswer400, APIView):
         return self.decline(request, pk)
 
 
-class FundCriteriaSerializer(serializers.Serializer):
-    innovation = _points("创新性")
-    feasibility = _points("可行性")
-    economic_benefit = _points("经济效益")
-    capacity = _points("团队与企业实力")
-    chain_fit = _points("产业链契合度")
-
-
-class GrantScoreInputSerializer(ScoreInputSerializer):
-    criteria = FundCriteriaSerializer()
-
-
-class GrantMemberScoreSerializer(MemberScoreSerializer):
-    criteria = FundCriteriaSerializer()
-
-
-class GrantScoresSerializer(ScoresSerializer):
-    members = GrantMemberScoreSerializer(many=True, help_text=_("while sealed: the caller's own score only"))
+_GRANT = score_serializers("Grant", panels.FUND_CRITERIA)
+GrantCriteriaSerializer, GrantScoreInputSerializer = _GRANT.criteria, _GRANT.score_input
+GrantMemberScoreSerializer, GrantScoresSerializer = _GRANT.member_score, _GRANT.scores
 
 
 class GrantScoresView(_Grant, RefusalsAnswer400, APIView):
