@@ -64,7 +64,9 @@ def incubator_project_link(
     subject = _project(by, project)
     if IncubatorProject.objects.filter(incubator=incubator, project=subject.key).exists():
         raise Refused(_("%(p)s is already linked to %(i)s.") % {"p": subject.label, "i": incubator})
-    link = IncubatorProject(incubator=incubator, project=subject.key, moved_on=moved_on, note=note)
+    link = IncubatorProject(
+        incubator=incubator, project=subject.key, project_name=subject.label[:200], moved_on=moved_on, note=note
+    )
     _clean(link)
     link.save()
     return link
@@ -106,7 +108,8 @@ def register() -> None:
     from hitechzone.common import audit
     from hitechzone.common.subjects import register_subject_section
 
-    audit.register(IncubatorProject, enterprise=audit.NO_ENTERPRISE)
+    # The trail names the project by its name (``project_name``), not by its key (a code, not for readers).
+    audit.register(IncubatorProject, enterprise=audit.NO_ENTERPRISE, exclude=(*audit.DEFAULT_EXCLUDE, "project"))
     register_subject_section(
         PROJECT_KIND, "talent_incubators", title=gettext_lazy("From off-site incubators"),
         template="talent/_project_incubators.html", rows=project_incubators, order=60,

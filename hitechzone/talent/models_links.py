@@ -32,6 +32,11 @@ class IncubatorProject(models.Model):
         db_index=True,
         help_text=_('Its subject key, e.g. "projects.project:42".'),
     )
+    project_name = models.CharField(
+        _("project name"),
+        max_length=200,
+        help_text=_("The project's name when it was linked (the trail's wording; the pages show the current name)."),
+    )
     moved_on = models.DateField(_("moved into the zone on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -44,4 +49,4 @@ class IncubatorProject(models.Model):
         constraints = [models.UniqueConstraint(fields=["incubator", "project"], name="talent_incubator_project")]
 
     def __str__(self) -> str:
-        return f"{self.incubator} → {self.project}"
+        return f"{self.incubator} → {self.project_name}"
