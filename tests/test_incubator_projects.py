@@ -1,6 +1,6 @@
 """Issue 15, point 2: the investment projects (M3) that moved from an off-site incubator (M6) into the zone, each link
 shown on both sides — through the registry ``common.subjects``: M6 and M3 never import each other
-(docs/0014-subjects.md).
+(docs/0016-subjects.md).
 
 Project A's investor is enterprise A's, project B's enterprise B's; enterprise A came from the incubator (so its
 users see the incubator), enterprise B did not.

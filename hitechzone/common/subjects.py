@@ -14,7 +14,7 @@ registry, which the owning module fills from its ``AppConfig.ready()``::
   (a key he may not see, or of a record that is gone, is simply absent), in one query whatever their number.
 
 The other side of the link is shown on the owning module's page through :func:`register_subject_section`: the page
-of a record renders :func:`subject_sections_for` for its kind and names no module (docs/0014-subjects.md).
+of a record renders :func:`subject_sections_for` for its kind and names no module (docs/0016-subjects.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """An off-site incubator's investment projects (issue 15, point 2: 研发在外地、转化在园区): writes and reads.
 
 M6 does not import M3 (``.importlinter``): a project is named by its subject key (``"projects.project:42"``) and read
-through the registry ``common.subjects``, which the project module fills (docs/0014-subjects.md). So:
+through the registry ``common.subjects``, which the project module fills (docs/0016-subjects.md). So:
 
 - :func:`incubator_project_link` (administrators and the talent office, like the enterprise links) refuses a project
   ``by`` may not see — the project module's own scope decides (``Project.objects.for_user``: department staff, and so

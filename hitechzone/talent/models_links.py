@@ -1,6 +1,6 @@
 """An off-site incubator's investment projects (issue 15, point 2): the projects of M3 that moved from it into the
 zone. M6 does not import M3 (``.importlinter``): the project is stored as its subject key (``"projects.project:42"``)
-and read through ``common.subjects`` (docs/0014-subjects.md)."""
+and read through ``common.subjects`` (docs/0016-subjects.md)."""
 
 from __future__ import annotations
 
