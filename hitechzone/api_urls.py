@@ -18,6 +18,7 @@ from hitechzone.projects import api as projects_api
 from hitechzone.projects import api_panels as projects_panels_api
 from hitechzone.talent import api as talent_api
 from hitechzone.talent import api_finance as talent_finance_api
+from hitechzone.talent import api_links as talent_links_api
 from hitechzone.talent import api_review as talent_review_api
 from hitechzone.zone import api as zone_api
 
@@ -76,6 +77,7 @@ urlpatterns = [
     *project_api.PATHS,
     *talent_api.PATHS,
     *talent_review_api.PATHS,
+    *talent_links_api.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -33,6 +33,7 @@ def build_world(zone):
     _approvals(zone)
     _circular(zone)
     _projects(zone)
+    _incubator_project(zone)
     _team_panel(zone)
     _grant_panel(zone)
     _evaluation(zone)
@@ -221,6 +222,17 @@ def _evaluation_runs(zone):
         reward_rate=Decimal("0.10"),
     )
     zone.exit_policy = ExitPolicy.objects.create(year=2025, reward_basis="share", reward_rate=Decimal("0.10"))
+
+
+def _incubator_project(zone):
+    """M6 ↔ M3: project A moved from the off-site incubator (linked by the administrator: the talent office, as
+    department staff, sees no project)."""
+    from hitechzone.common.subjects import subject_key
+    from hitechzone.talent import links
+
+    zone.incubator_project = links.incubator_project_link(
+        by=zone.users.admin, incubator=zone.incubator, project=subject_key(zone.invproject_a)
+    )
 
 
 def _talent(zone):

@@ -33,6 +33,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from hitechzone.accounts.models import Role, User
+from hitechzone.demo.talent_links import load_incubator_projects
 from hitechzone.enterprises.models import Enterprise, IndustryChain
 from hitechzone.talent import services
 from hitechzone.talent.idnumber import check_character
@@ -485,6 +486,7 @@ def load_talent(rng: random.Random, report, *, today: date) -> None:
     w = World(rng=rng, today=today, admin=admin, leader=leader, office=office, ent1=ent1, counts={})
     platforms = _load_platforms(w)
     _load_incubators(w)
+    w.add("investment projects from incubators", load_incubator_projects(admin=admin, today=today))
     _load_talents(w, platforms)
     _load_partners(w)
     _load_fund(w, today.year - 1, 800, [120, 90, 150, 60, 200], closed=True)

@@ -36,6 +36,9 @@ class ProjectsConfig(AppConfig):
         audit.register(models.ProjectDecision, enterprise=lambda obj: obj.project.investor.enterprise_id)
         audit.register(models.ProjectStageEvent, enterprise=lambda obj: obj.project.investor.enterprise_id)
         _register_links(models)
+        from . import subjects
+
+        subjects.register()  # its projects as subjects other modules link to (issue 15: off-site incubators)
 
 
 def _register_links(models) -> None:

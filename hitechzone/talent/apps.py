@@ -14,7 +14,7 @@ class TalentConfig(AppConfig):
         from hitechzone.enterprises.sections import register_enterprise_section
         from hitechzone.review.models import MASKED
 
-        from . import apps_finance, intake, models, queries
+        from . import apps_finance, intake, links, models, queries
         from .roles import MENU_ROLES
 
         register_menu("M6", _("Innovation and talent"), "talent:home", MENU_ROLES, order=600)
@@ -34,6 +34,7 @@ class TalentConfig(AppConfig):
         audit.register(models.TeamMember, enterprise=lambda obj: obj.application.enterprise_id)
         audit.register(models.TeamStep, enterprise=lambda obj: obj.application.enterprise_id)
         apps_finance.ready()
+        links.register()  # an incubator's investment projects (issue 15, point 2)
         # The review panels are the committee's: no enterprise's history shows them (the team's enterprise must not
         # learn who reviews it); a score's values are masked, so that no reader of the trail breaks the seal.
         audit.register(models.TeamPanel, enterprise=audit.NO_ENTERPRISE)

@@ -566,6 +566,9 @@ class Partner(models.Model):
 
 from .models_finance import *  # noqa: E402, F403  (technology finance, partnerships, fund calls: their own module)
 
+# The investment projects that moved from an off-site incubator (issue 15, point 2): their own file.
+from .models_links import IncubatorProject  # noqa: E402, F401
+
 # The review panels (docs/0013) live in their own file; imported here so that Django finds them.
 from .models_review import (  # noqa: E402, F401
     GrantPanel,

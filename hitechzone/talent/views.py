@@ -27,6 +27,7 @@ from hitechzone.enterprises.models import Enterprise
 from . import forms as f
 from . import queries, roles, services
 from .models import Degree, Fund, FundCall, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
+from .views_links import incubator_projects_context
 from .views_review import panel_context
 from .views_review import urlpatterns as review_urls
 
@@ -153,7 +154,8 @@ def incubator(request, pk: int):
                 return redirect("talent:incubator", pk=obj.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    return render_page(request, "talent/incubator.html", {"incubator": obj, "links": links, "form": form})
+    context = {"incubator": obj, "links": links, "form": form, **incubator_projects_context(user, obj)}
+    return render_page(request, "talent/incubator.html", context)
 
 
 @login_required

@@ -128,6 +128,17 @@ def test_platforms_of_every_type_the_article_names_and_two_off_site_incubators(z
     assert hangzhou.investment_wan_yuan == 10000
 
 
+def test_the_pharma_incubator_links_a_demo_project_shown_on_both_sides(zone, client):
+    from hitechzone.talent.models import IncubatorProject
+
+    link = IncubatorProject.objects.get()  # made through the registry (common.subjects), docs/0016
+    assert link.incubator.city == "上海"
+    pk = int(link.project.rpartition(":")[2])
+    client.force_login(User.objects.get(username="admin"))
+    assert link.project_name in client.get(f"/talent/incubators/{link.incubator_id}/").content.decode()
+    assert link.incubator.name in client.get(f"/projects/{pk}/").content.decode()
+
+
 def test_about_a_hundred_partners_with_invented_names(zone):
     assert Partner.objects.count() == 100
     real = ("浙江大学", "清华", "中国科学院", "兵器", "衢州学院", "衢州职业技术学院", "解放军")
@@ -193,7 +204,8 @@ def _forget_m6() -> None:
     """The demo's M6 rows gone (this test's savepoint only), to load them again on another day."""
     m = talent_models
     for model in (m.Instalment, m.Grant, m.Fund, m.TeamStep, m.TeamMember, m.TeamApplication, m.Disclosure, m.Talent,
-                  m.IncubatorEnterprise, m.Incubator, m.Partner, m.Platform, m.TalentOffice):  # fmt: skip
+                  m.IncubatorProject, m.IncubatorEnterprise, m.Incubator, m.Partner, m.Platform,
+                  m.TalentOffice):  # fmt: skip
         model.objects.all().delete()
 
 
