@@ -32,7 +32,6 @@ from .base import (
     ONE_DAY,
     M,
     S,
-    _created_in_bulk,
     _day,
     _department_staff,
     _lock,
@@ -113,7 +112,8 @@ def application_file(
             )
             for m in version.materials.all()  # the objects: each record's name reads them without a query
         )
-        _created_in_bulk(ApplicationMaterial, rows, by=by, enterprise_id=application.enterprise_id)
+        created = audit.AuditEvent.Action.CREATE
+        audit.record_bulk(ApplicationMaterial, ((m, created, audit.diff(None, audit.snapshot(m))) for m in rows), by=by)
     note = _("Filed by the approval agent (代办)") if agent else ""
     _step(application, by=by, action="file", before="", on=received_on, note=note)
     _notify(

@@ -17,8 +17,7 @@ from hitechzone.approvals.models import (
     Level,
     Step,
 )
-from hitechzone.common import audit
-from hitechzone.common.models import Notification, Source
+from hitechzone.common.models import Notification
 from hitechzone.common.rules import Refused as Refused
 from hitechzone.common.rules import require as _require
 
@@ -120,23 +119,6 @@ def _store_clock(application: Application, *, completed_on: date | None = None) 
     application.paused_working_days = clock.paused_working_days
     application.save(update_fields=["due_on", "due_provisional", "yellow_on", "paused_working_days", "red_notified"])
     return clock
-
-
-def _created_in_bulk(model, objects: list, *, by, enterprise_id: int | None) -> None:
-    """The audit records of objects written with ``bulk_create`` (which sends no signal): one creation each, with
-    the fields a ``save()`` records, by the audit context's user (else ``by``), in the caller's transaction."""
-    context = audit.current()
-    user = (context.resolve_user() if context is not None else None) or by
-    audit.bulk_events(
-        model=model,
-        rows=[
-            (obj.pk, str(obj), enterprise_id, audit.AuditEvent.Action.CREATE, audit.diff(None, audit.snapshot(obj)))
-            for obj in objects
-        ],
-        user=user,
-        source=context.source if context is not None else Source.SYSTEM,
-        batch=context.batch if context is not None else None,
-    )
 
 
 def _notify(users: Iterable[User], *, kind: str, text: str, url: str, key: str) -> None:
