@@ -341,7 +341,7 @@ class TeamApplicationKind(TalentKind):
         Column("扶持需求说明", "support_note", clean_text, width=24),
         Column("企业统一社会信用代码", "enterprise", clean_text, aliases=("统一社会信用代码",), width=22),
     )
-    FIELDS = services.TEAM_FIELDS
+    FIELDS = tuple(f for f in services.TEAM_FIELDS if f != "incubator")  # the workbook names no incubator
 
     def prepare(self, rows):
         self.enterprises = self._enterprises(_usccs(rows, "enterprise"))

@@ -5,8 +5,8 @@ applications and their workflow, the innovation fund with its grants and instalm
 Who sees what (docs/0012-talent-office.md): administrators, leaders and the talent office (department staff of a
 department listed in :class:`TalentOffice`) see every record; the zone's other staff (other departments, service
 officers) read the public records (platforms, incubators, partners); an enterprise user its own team applications
-and grants, the open funds, and the incubators it came from; experts nothing yet (their reviews come with the
-shared panels).
+and grants, the open funds, and the incubators it came from; experts the team applications and grants whose panels
+they sit on (docs/0013).
 
 Writes go through ``services``; reads through ``Model.objects.for_user(user)``.
 """
@@ -456,6 +456,15 @@ class TeamApplication(models.Model):
         blank=True,
         related_name="team_applications",
         help_text=_("The enterprise the team set up or joined"),
+    )
+    incubator = models.ForeignKey(
+        Incubator,
+        verbose_name=_("off-site incubator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        help_text=_("The off-site incubator the team is incubated at, if any."),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"

@@ -283,6 +283,7 @@ class TeamStepSerializer(serializers.ModelSerializer):
 class TeamApplicationSerializer(serializers.ModelSerializer):
     members = TeamMemberSerializer(many=True)
     enterprise = _enterprise_field(required=False, allow_null=True)
+    incubator = ScopedField(Incubator, help_text=_("off-site incubator id"), required=False, allow_null=True)
     registered_capital_wan_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     planned_investment_wan_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     status = serializers.CharField(read_only=True)
@@ -304,6 +305,7 @@ class TeamApplicationSerializer(serializers.ModelSerializer):
             "needs_housing",
             "support_note",
             "enterprise",
+            "incubator",
             "submitted_on",
             "status",
             "missing_items",

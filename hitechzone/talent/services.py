@@ -414,6 +414,7 @@ TEAM_FIELDS = (
     "needs_housing",
     "support_note",
     "enterprise",
+    "incubator",
 )
 
 
@@ -424,6 +425,9 @@ def team_apply(*, by, members: list[dict], **fields) -> TeamApplication:
     role = roles.effective_role(by)
     _require(roles.may_write(by) or role == roles.ENTERPRISE, _("Your role does not submit team applications."))
     _sees_enterprise(by, fields.get("enterprise"), "enterprise")
+    incubator = fields.get("incubator")
+    if incubator is not None and not Incubator.objects.for_user(by).filter(pk=incubator.pk).exists():
+        raise FieldErrors({"incubator": [_("You may not name this incubator.")]})
     application = TeamApplication(submitted_by=by)
     _apply(application, fields, TEAM_FIELDS)
     _clean(application, exclude=("submitted_by",))

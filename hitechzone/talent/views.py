@@ -26,7 +26,19 @@ from hitechzone.enterprises.models import Enterprise
 
 from . import forms as f
 from . import queries, roles, services
-from .models import Degree, Fund, FundCall, Incubator, IncubatorEnterprise, Level, Partner, Platform, Talent, TeamStep
+from .models import (
+    Degree,
+    Fund,
+    FundCall,
+    Incubator,
+    IncubatorEnterprise,
+    Level,
+    Partner,
+    Platform,
+    Talent,
+    TeamApplication,
+    TeamStep,
+)
 from .views_links import incubator_projects_context
 from .views_review import panel_context
 from .views_review import urlpatterns as review_urls
@@ -154,7 +166,9 @@ def incubator(request, pk: int):
                 return redirect("talent:incubator", pk=obj.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    context = {"incubator": obj, "links": links, "form": form, **incubator_projects_context(user, obj)}
+    # The teams incubated there: those of the viewer's team applications (an enterprise its own; staff all).
+    teams = TeamApplication.objects.for_user(user).filter(incubator=obj).order_by("-submitted_on", "-pk")
+    context = {"incubator": obj, "links": links, "teams": teams, "form": form, **incubator_projects_context(user, obj)}
     return render_page(request, "talent/incubator.html", context)
 
 
@@ -500,9 +514,9 @@ def team(request, pk: int):
     user = request.user
     _deny_unless(user, TEAM_READERS, scoped=True)
     application = get_object_or_404(
-        queries.team_applications(user).prefetch_related(
-            "members", Prefetch("steps", queryset=TeamStep.objects.select_related("by"))
-        ),
+        queries.team_applications(user)
+        .select_related("incubator")
+        .prefetch_related("members", Prefetch("steps", queryset=TeamStep.objects.select_related("by"))),
         pk=pk,
     )
     form = f.StepForm(request.POST or None, enterprises=Enterprise.objects.for_user(user).order_by("name"))

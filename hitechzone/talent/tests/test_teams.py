@@ -173,3 +173,25 @@ def test_the_team_list_page_and_endpoint_read_a_fixed_number_of_queries(zone, of
 def test_the_money_is_kept_as_decimals(zone, office):
     application = _submit(zone)
     assert application.registered_capital_wan_yuan == Decimal("500")
+
+
+def test_a_team_incubated_off_site_shows_on_its_incubator_to_those_who_see_it(zone, office, api_as, client):
+    incubator = services.incubator_save(
+        by=office, name="上海张江药谷孵化器", city="上海", location="张江药谷", floor_area_m2=Decimal(3000),
+        investment_wan_yuan=Decimal(2000),
+    )  # fmt: skip
+    services.incubator_link(by=office, incubator=incubator, enterprise=zone.ent_a)  # ent_a came from there
+    refused = api_as(zone.users.ent_b).post(URL, {**BODY, "incubator": incubator.pk}, format="json")
+    assert refused.status_code == 400  # ent_b does not see this incubator: refused naming the field
+    assert "incubator" in refused.json()
+    answer = api_as(zone.users.ent_a).post(URL, {**BODY, "incubator": incubator.pk}, format="json")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["incubator"] == incubator.pk
+    application = TeamApplication.objects.get()
+    assert application.incubator == incubator
+    for user, shown in ((zone.users.ent_a, True), (office, True), (zone.users.officer_a, False)):
+        client.force_login(user)
+        page = client.get(f"/talent/incubators/{incubator.pk}/").content.decode()
+        assert ('data-testid="incubator-team"' in page) is shown, user
+    client.force_login(zone.users.ent_a)
+    assert incubator.name in client.get(f"/talent/teams/{application.pk}/").content.decode()
