@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -90,6 +91,9 @@ PLATFORMS = (
 PARK = "浙西“千人计划”人才创业园"
 
 # name, city, location, floor area m², investment 万元, opened, teams incubated there, enterprises moved (chain, n)
+#: The fields whose teams the talent office files as incubated at each off-site incubator (by its place in INCUBATORS).
+INCUBATED_FIELDS = {"生物医药": 0, "电子化学品": 1}
+
 INCUBATORS = (
     ("高新区上海药谷生物医药孵化器", "上海", "上海某药谷（租用企业办公楼改造）", 8500, 1800, "2014-09-01", 23,
      ("biomedicine", 4)),
@@ -229,6 +233,7 @@ class World:
     ent1: User | None
     counts: dict
     graduated: int = 0
+    incubators: dict = dataclass_field(default_factory=dict)  # a team's field → the off-site incubator it works at
 
     def add(self, name: str, n: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
@@ -270,6 +275,7 @@ def _play_team(w: World, plan: TeamPlan, graduates: list[Enterprise]) -> None:
         needs_housing=rng.random() < 0.5,
         support_note=rng.choice(("研发场地300平方米", "中试车间及人才公寓", "启动资金与场地租金减免", "")),
         enterprise=w.ent1.enterprise if by == w.ent1 else None,
+        incubator=w.incubators.get(plan.field) if by == w.office else None,
     )
     TeamApplication.objects.filter(pk=application.pk).update(submitted_on=submitted)
     TeamStep.objects.filter(application=application).update(on=submitted)
@@ -337,6 +343,7 @@ def _load_incubators(w: World) -> None:
             teams_incubated=teams,
         )
         w.add("off-site incubators")
+        w.incubators.update({f: incubator for f, k in INCUBATED_FIELDS.items() if INCUBATORS[k][0] == name})
         chain = IndustryChain.objects.filter(code=chain_code).first()
         moved = list(Enterprise.objects.filter(chains=chain).order_by("uscc")[:n]) if chain else []
         for k, enterprise in enumerate(moved):

@@ -123,6 +123,7 @@ def test_platforms_of_every_type_the_article_names_and_two_off_site_incubators(z
         links = IncubatorEnterprise.objects.filter(incubator=incubator)
         assert links.count() >= 2
         assert all(link.moved_on and link.moved_on <= timezone.localdate() for link in links)
+        assert incubator.teams.exists()  # the teams incubated there, each application naming it
     hangzhou = Incubator.objects.get(city="杭州")
     assert hangzhou.floor_area_m2 == 60000
     assert hangzhou.investment_wan_yuan == 10000
