@@ -111,6 +111,25 @@ class TalentKind(Kind):
         else:
             values[field] = self.enterprises[uscc]
 
+    def _upsert_by_name(self, rows, model, save, instance_kw: str, progress: Progress) -> Counts:
+        """Create the rows whose name is new, update those that differ, count the unchanged: through ``save``
+        (the app's service, ``instance_kw`` naming the object to update)."""
+        counts = Counts()
+        existing = {o.name: o for o in model.objects.filter(name__in=[r["name"] for r in rows])}
+        for n, row in enumerate(rows, start=1):
+            obj = existing.get(row["name"])
+            fields = {f: row[f] for f in self.FIELDS}
+            if obj is None:
+                counts.created += 1
+                save(by=self.user, name=row["name"], **fields)
+            elif all(getattr(obj, f) == v for f, v in fields.items()):
+                counts.unchanged += 1
+            else:
+                counts.updated += 1
+                save(by=self.user, **{instance_kw: obj}, **fields)
+            progress(62 + 33 * n // len(rows), _("Writing"))
+        return counts
+
     def _limits(self, values, error, limits) -> None:
         for field, limit in limits:
             if len(values.get(field) or "") > limit:
@@ -163,21 +182,7 @@ class PlatformKind(TalentKind):
         self._limits(values, error, (("name", 128), ("host", 128), ("address", 200)))
 
     def write(self, rows, *, batch, progress: Progress) -> Counts:
-        counts = Counts()
-        existing = {p.name: p for p in Platform.objects.filter(name__in=[r["name"] for r in rows])}
-        for n, row in enumerate(rows, start=1):
-            platform = existing.get(row["name"])
-            fields = {f: row[f] for f in self.FIELDS}
-            if platform is None:
-                counts.created += 1
-                services.platform_save(by=self.user, name=row["name"], **fields)
-            elif all(getattr(platform, f) == v for f, v in fields.items()):
-                counts.unchanged += 1
-            else:
-                counts.updated += 1
-                services.platform_save(by=self.user, platform=platform, **fields)
-            progress(62 + 33 * n // len(rows), _("Writing"))
-        return counts
+        return self._upsert_by_name(rows, Platform, services.platform_save, "platform", progress)
 
     def example_rows(self):
         return [
@@ -430,21 +435,7 @@ class PartnerKind(TalentKind):
         self._limits(values, error, (("name", 128), ("city", 32), ("scope", 200)))
 
     def write(self, rows, *, batch, progress: Progress) -> Counts:
-        counts = Counts()
-        existing = {p.name: p for p in Partner.objects.filter(name__in=[r["name"] for r in rows])}
-        for n, row in enumerate(rows, start=1):
-            partner = existing.get(row["name"])
-            fields = {f: row[f] for f in self.FIELDS}
-            if partner is None:
-                counts.created += 1
-                services.partner_save(by=self.user, name=row["name"], **fields)
-            elif all(getattr(partner, f) == v for f, v in fields.items()):
-                counts.unchanged += 1
-            else:
-                counts.updated += 1
-                services.partner_save(by=self.user, partner=partner, **fields)
-            progress(62 + 33 * n // len(rows), _("Writing"))
-        return counts
+        return self._upsert_by_name(rows, Partner, services.partner_save, "partner", progress)
 
     def example_rows(self):
         return [["某某理工大学", "大学", "杭州", "2020-05-01", "", "联合研发与人才培养"]]
